@@ -1,0 +1,95 @@
+"""Stray fragments: cut-off sentences, orphan labels, widget counters.
+
+What the other steps leave behind: a label whose value was a widget, a "(12)"
+that counted a facet, a synopsis that the page itself cut off mid-sentence
+with ". . ." to make room for a "Read more" link.
+"""
+
+from __future__ import annotations
+
+import re
+
+from normalizers.text import fold
+from scraper.blocks import Block, Removed, StepResult
+from scraper.labels import DESCRIPTION_LABELS, EXCERPT_LABELS, field_for_label
+
+__all__ = ["drop_stray_fragments", "trim_truncated"]
+
+# Counters and controls a widget leaves as a block of its own: "0", "(12)",
+# "12,345", "›", "★★★★☆", "4.3", "|".
+_COUNTER = re.compile(r"^[\s(\[]*[\d.,:/%+×x\-–—]*[\s)\]]*$|^[\W_]{1,3}$|^[★☆✩✭\s]+$")
+
+
+def _is_label_block(block: Block) -> bool:
+    key = fold(block.text)
+    return (
+        key in DESCRIPTION_LABELS
+        or key in EXCERPT_LABELS
+        or (len(block.text) <= 40 and field_for_label(block.text.rstrip(" :：")) is not None and not block.label)
+    )
+
+
+def drop_stray_fragments(blocks: list[Block]) -> StepResult:
+    """Remove counters and section labels with nothing under them.
+
+    >>> r = drop_stray_fragments([Block("Synopsis"), Block("Excerpt"), Block("It began."),
+    ...                           Block("(12)"), Block("Reviews")])
+    >>> [b.text for b in r.blocks], [x.rule for x in r.removed]
+    (['Excerpt', 'It began.', 'Reviews'], ['stray_fragment:orphan_label', 'stray_fragment:counter'])
+    """
+    kept: list[Block] = []
+    removed: list[Removed] = []
+    for i, block in enumerate(blocks):
+        if not block.label and _COUNTER.match(block.text) and not re.fullmatch(r"\d{4}", block.text.strip()):
+            # a bare year can be a value whose label was a separate block
+            removed.append(Removed("stray_fragment:counter", block.text))
+            continue
+        if _is_label_block(block):
+            following = blocks[i + 1] if i + 1 < len(blocks) else None
+            if following is not None and _is_label_block(following) and fold(following.text) != fold(block.text):
+                removed.append(Removed("stray_fragment:orphan_label", block.text))
+                continue
+        kept.append(block)
+    return StepResult(kept, removed)
+
+
+# A text the page cut short: it ends in an ellipsis (". . .", "…", "...").
+_CUT_TAIL = re.compile(r"(\s*\.\s\.\s\.|…|\.{3,})\s*$")
+# A sentence boundary: end punctuation, spaces, then what can open a sentence.
+_SENTENCE_BOUNDARY = re.compile(r"(?<=[.!?»\"”’'])\s+(?=[\"“‘'«(¿¡]?[A-ZÀ-ÞА-Я0-9])|(?<=[。！？])|\n\n")
+# "St. Olaf", "J. R. R. Tolkien", "Mr. Darcy": a short capitalised word or an
+# initial before the period is an abbreviation, not a sentence end.
+_ABBREVIATION = re.compile(r"(?:\b[A-Z][a-z]{0,2}|\b[a-z]|\b(?:e\.g|i\.e|etc|vs|ca|vol|no|pp?|ed|cf))\.$")
+
+
+def _last_sentence_end(body: str) -> re.Match[str] | None:
+    last = None
+    for match in _SENTENCE_BOUNDARY.finditer(body):
+        if match.start() and body[match.start() - 1] == "." and _ABBREVIATION.search(body, 0, match.start()):
+            continue
+        last = match
+    return last
+
+
+def trim_truncated(text: str) -> tuple[str, str | None]:
+    """Drop a cut-off last sentence; return ``(kept text, removed fragment or None)``.
+
+    Only a text that ends in an ellipsis is cut, and only back to the last full
+    sentence: when nothing complete is left the ellipsis alone is dropped, so
+    a one-sentence teaser is not thrown away.
+
+    >>> trim_truncated("It was late. As part of an exchange between St. Olaf . . .")
+    ('It was late.', 'As part of an exchange between St. Olaf . . .')
+    >>> trim_truncated("Complete sentence.")
+    ('Complete sentence.', None)
+    >>> trim_truncated("Only a fragment that was cut…")
+    ('Only a fragment that was cut', '…')
+    """
+    tail = _CUT_TAIL.search(text)
+    if tail is None:
+        return text, None
+    body = text[: tail.start()]
+    cut = _last_sentence_end(body)
+    if cut is None or cut.start() == 0:
+        return body.rstrip(), text[tail.start() :].strip()
+    return text[: cut.start()].rstrip(), text[cut.end() :].strip()

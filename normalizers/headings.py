@@ -1,0 +1,125 @@
+"""Duplicated headings and repeated paragraphs.
+
+Catalog pages print the title again and again: in the sticky header, the
+breadcrumb, the h1, the share bar, "Title | Site name" in a widget. A reader
+sees it once; so does the record. Paragraphs repeat too: a teaser and then the
+full text, a blurb shown twice for two layouts.
+"""
+
+from __future__ import annotations
+
+import re
+
+from normalizers.text import fold
+from scraper.blocks import Block, Removed, StepResult
+
+__all__ = ["drop_repeated_headings", "drop_repeated_paragraphs", "heading_core"]
+
+# Where site chrome is glued onto a title: "Title | Site", "Title - Site",
+# "Title: Site: Author: ISBN: Books", ISBD "Title / A. Author.", "Title (Series, 3)".
+_CHROME_SEPARATORS = re.compile(r"\s+[|/–—-]\s+|\s*[:：]\s+|\s+\(|\s*\|\s*")
+_SENTENCE_END = (".", "!", "?", "。", "！", "？")
+_MAX_HEADING_CHARS = 200
+
+
+def _is_heading_like(block: Block) -> bool:
+    # In HTML the tag says it; in a text dump a short line with no sentence end
+    # is the closest thing to a heading.
+    if block.heading:
+        return True
+    if block.tag not in ("line", "para") or block.label:
+        return False
+    return len(block.text) <= _MAX_HEADING_CHARS and not block.text.endswith(_SENTENCE_END)
+
+
+def heading_core(text: str) -> list[str]:
+    """The folded prefixes of ``text`` at each chrome separator, shortest first.
+
+    >>> heading_core("Bone Silence | Gollancz")
+    ['bone silence']
+    >>> heading_core("The Hobbit / J. R. R. Tolkien.")
+    ['the hobbit']
+    >>> heading_core("Plain")
+    []
+    """
+    cores = []
+    for match in _CHROME_SEPARATORS.finditer(text):
+        prefix = fold(text[: match.start()])
+        if prefix:
+            cores.append(prefix)
+    return cores
+
+
+def drop_repeated_headings(blocks: list[Block]) -> StepResult:
+    """Keep a heading once; drop exact repeats and chrome-wrapped repeats.
+
+    A repeat is equal after folding case, whitespace and punctuation, or is an
+    earlier heading with site chrome glued on ("Title | Site", "Title: Site:
+    Author: ISBN: Books"). The first plain occurrence is kept.
+
+    >>> blocks = [Block("The Sino-Soviet Alliance: An International History", tag="line")] * 4
+    >>> r = drop_repeated_headings(blocks)
+    >>> len(r.blocks), [x.rule for x in r.removed]
+    (1, ['duplicate_heading', 'duplicate_heading', 'duplicate_heading'])
+    >>> r = drop_repeated_headings([Block("Mort", heading=1), Block("Mort | ISFDB", heading=2),
+    ...                             Block("Synopsis", heading=2)])
+    >>> [b.text for b in r.blocks]
+    ['Mort', 'Synopsis']
+    >>> drop_repeated_headings([]).blocks
+    []
+    """
+    seen: set[str] = set()
+    for block in blocks:
+        if block.heading or (_is_heading_like(block) and len(block.text) >= 4):
+            seen.add(fold(block.text))
+    kept: list[Block] = []
+    removed: list[Removed] = []
+    kept_keys: set[str] = set()
+    for block in blocks:
+        if not _is_heading_like(block):
+            kept.append(block)
+            continue
+        key = fold(block.text)
+        wrapped = any(core in seen and core != key and len(core) >= 4 for core in heading_core(block.text))
+        if (key and key in kept_keys and len(key) >= 4) or (wrapped and block.heading):
+            removed.append(Removed("duplicate_heading", block.text))
+            continue
+        kept_keys.add(key)
+        kept.append(block)
+    return StepResult(kept, removed)
+
+
+_ELLIPSIS_TAIL = re.compile(r"\s*(\.\s*\.\s*\.|…|\(展开全部\)|\.\.\.\s*more|read more|more)\s*$", re.I)
+_MIN_PARAGRAPH = 40
+
+
+def drop_repeated_paragraphs(blocks: list[Block]) -> StepResult:
+    """Collapse paragraphs shown twice, and teasers whose full text follows or precedes.
+
+    >>> full = "A long synopsis sentence that goes on and on. And then it ends here."
+    >>> r = drop_repeated_paragraphs([Block(full[:40] + "..."), Block(full), Block(full)])
+    >>> [b.text for b in r.blocks], [x.rule for x in r.removed]
+    (['A long synopsis sentence that goes on and on. And then it ends here.'], ['repeated_paragraph:teaser', 'repeated_paragraph'])
+    """
+    long_keys = [fold(b.text) if len(b.text) >= _MIN_PARAGRAPH and not b.heading else "" for b in blocks]
+    kept: list[Block] = []
+    removed: list[Removed] = []
+    seen: set[str] = set()
+    for block, key in zip(blocks, long_keys, strict=True):
+        if not key:
+            kept.append(block)
+            continue
+        if key in seen:
+            removed.append(Removed("repeated_paragraph", block.text))
+            continue
+        tail = _ELLIPSIS_TAIL.search(block.text)
+        if tail is not None:
+            stem = fold(block.text[: tail.start()])
+            if len(stem) >= _MIN_PARAGRAPH // 2 and any(
+                other != key and other.startswith(stem) for other in long_keys if other
+            ):
+                removed.append(Removed("repeated_paragraph:teaser", block.text))
+                continue
+        seen.add(key)
+        kept.append(block)
+    return StepResult(kept, removed)

@@ -1,0 +1,145 @@
+"""UI residue: page furniture, widget phrases, and sections about other books.
+
+Three steps, cheapest and surest first:
+
+1. :func:`drop_page_chrome` -- blocks the DOM marks as furniture (nav, footer,
+   dialog, hidden, buttons...). Only HTML has these cues.
+2. :func:`drop_ui_phrases` -- whole blocks that are a widget's words
+   (``normalizers.rules.phrases.PHRASE_RULES``). This is what cleans text dumps.
+3. :func:`drop_other_books_sections` -- a "Customers also bought" or "Reviews"
+   heading and everything under it, since the titles, authors and prose there
+   belong to other books or other readers.
+"""
+
+from __future__ import annotations
+
+import re
+
+from normalizers.rules.phrases import NEUTRAL_SECTION_HEADINGS, PHRASE_RULES, SECTION_RULES, PhraseRule
+from normalizers.text import fold
+from scraper.blocks import Block, Removed, StepResult
+from scraper.labels import DESCRIPTION_LABELS, EXCERPT_LABELS, field_for_label
+
+__all__ = ["drop_other_books_sections", "drop_page_chrome", "drop_ui_phrases", "match_phrase"]
+
+
+def _compile(rules: tuple[PhraseRule, ...]) -> tuple[re.Pattern[str], dict[str, int]]:
+    # One alternation with a named group per category: a single fullmatch call
+    # per block tells both whether and which rule hit.
+    by_category: dict[str, list[str]] = {}
+    max_len: dict[str, int] = {}
+    for rule in rules:
+        by_category.setdefault(rule.category, []).append(rule.pattern)
+        max_len[rule.category] = max(max_len.get(rule.category, 0), rule.max_len)
+    groups = "|".join(
+        f"(?P<{category}>{'|'.join(f'(?:{p})' for p in patterns)})" for category, patterns in by_category.items()
+    )
+    return re.compile(groups, re.IGNORECASE), max_len
+
+
+_PHRASES, _PHRASE_MAX = _compile(PHRASE_RULES)
+_SECTIONS, _SECTION_MAX = _compile(SECTION_RULES)
+_LONGEST = max(_PHRASE_MAX.values())
+_TRAILING_PUNCT = " .:;!?,|·-–—"
+
+
+def match_phrase(text: str) -> str | None:
+    """The residue category a whole block belongs to, or None.
+
+    >>> match_phrase("Search by... Author"), match_phrase("Oops!"), match_phrase("Read more")
+    ('search_widget', 'error_toast', 'expander')
+    >>> match_phrase("She could not read more than a page a day.") is None
+    True
+    """
+    if len(text) > _LONGEST:
+        return None
+    match = _PHRASES.fullmatch(text.strip(_TRAILING_PUNCT) or text)
+    if match is None or match.lastgroup is None:
+        return None
+    category = match.lastgroup
+    return category if len(text) <= _PHRASE_MAX[category] else None
+
+
+def _match_section(text: str) -> str | None:
+    if len(text) > 120:
+        return None
+    match = _SECTIONS.fullmatch(text.strip(_TRAILING_PUNCT + " :"))
+    return match.lastgroup if match is not None else None
+
+
+def drop_page_chrome(blocks: list[Block]) -> StepResult:
+    """Remove blocks the DOM marks as page furniture, as ``ui_residue:dom_<kind>``.
+
+    >>> r = drop_page_chrome([Block("Home", chrome="nav"), Block("A synopsis.")])
+    >>> [b.text for b in r.blocks], r.removed
+    (['A synopsis.'], [Removed(rule='ui_residue:dom_nav', text='Home')])
+    """
+    kept: list[Block] = []
+    removed: list[Removed] = []
+    for block in blocks:
+        if block.chrome:
+            removed.append(Removed(f"ui_residue:dom_{block.chrome}", block.text))
+        else:
+            kept.append(block)
+    return StepResult(kept, removed)
+
+
+def drop_ui_phrases(blocks: list[Block]) -> StepResult:
+    """Remove whole blocks that are a widget's words, as ``ui_residue:<category>``.
+
+    >>> r = drop_ui_phrases([Block("Oops!"), Block("An unknown error has occurred. Please reload."),
+    ...                      Block("Sign in to read more of this sentence, she said.")])
+    >>> [x.rule for x in r.removed], [b.text for b in r.blocks]
+    (['ui_residue:error_toast', 'ui_residue:error_toast'], ['Sign in to read more of this sentence, she said.'])
+    >>> drop_ui_phrases([]).blocks
+    []
+    """
+    kept: list[Block] = []
+    removed: list[Removed] = []
+    for block in blocks:
+        category = match_phrase(block.text) if not block.label else None
+        if category is None:
+            kept.append(block)
+        else:
+            removed.append(Removed(f"ui_residue:{category}", block.text))
+    return StepResult(kept, removed)
+
+
+_RECORD_FIELDS = frozenset({"publisher", "isbn", "date", "language"})
+
+
+def _ends_section(block: Block, level: int) -> bool:
+    if level and block.heading and block.heading <= level:
+        return True
+    key = fold(block.text)
+    if key in DESCRIPTION_LABELS or key in EXCERPT_LABELS or key in NEUTRAL_SECTION_HEADINGS:
+        return True
+    return bool(block.label) and field_for_label(block.label) in _RECORD_FIELDS
+
+
+def drop_other_books_sections(blocks: list[Block]) -> StepResult:
+    """Cut recommendation and review sections: the heading and what sits under it.
+
+    >>> r = drop_other_books_sections([Block("Customers also bought", heading=2),
+    ...     Block("Other Book"), Block("by Someone Else"), Block("Description", heading=2), Block("Ours.")])
+    >>> [b.text for b in r.blocks]
+    ['Description', 'Ours.']
+    >>> sorted({x.rule for x in r.removed})
+    ['ui_residue:recommendations']
+    """
+    kept: list[Block] = []
+    removed: list[Removed] = []
+    cutting: str | None = None
+    level = 0
+    for block in blocks:
+        if cutting is not None and not _ends_section(block, level):
+            removed.append(Removed(f"ui_residue:{cutting}", block.text))
+            continue
+        cutting = None
+        category = _match_section(block.text) if not block.label else None
+        if category is not None:
+            cutting, level = category, block.heading
+            removed.append(Removed(f"ui_residue:{category}", block.text))
+        else:
+            kept.append(block)
+    return StepResult(kept, removed)

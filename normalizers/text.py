@@ -1,0 +1,99 @@
+"""Text-level repairs applied to every block: mojibake, entities, Unicode, whitespace.
+
+These change characters, never meaning, so they record no removal: a curator
+comparing input and output sees the same words. Each repair runs only when a
+cheap test says it is needed, because it runs on every block of every page.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import re
+import unicodedata
+
+import ftfy
+
+__all__ = ["fold", "has_mojibake", "normalize_text"]
+
+# Byte pairs that UTF-8 text shows when it was decoded as cp1252/latin-1:
+# "Ã©" for "é", "â€œ" for "“". Real text almost never has these sequences, so
+# their presence is the trigger for ftfy (which is too slow to run blindly).
+_MOJIBAKE = re.compile(r"[ÂÃâ][\x80-\xbf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u2013-\u203a\u20ac\u2122\u02c6\u02dc]")
+
+# Entities left in text by double escaping ("&amp;amp;", "&#39;").
+_ENTITY = re.compile(r"&(?:#\d{1,7}|#x[0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+
+# Invisible characters that break matching and carry no text: zero-width
+# space/joiners, word joiner, BOM, soft hyphen, NUL, bidi marks that Amazon
+# puts around its "Label : value" colons.
+_INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff\x00\u200e\u200f\u202a-\u202e]")
+_SPACES = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+_BLANK_LINES = re.compile(r"\n\s*\n\s*")
+
+
+def has_mojibake(text: str) -> bool:
+    """True when ``text`` shows UTF-8 decoded as a single-byte charset.
+
+    >>> has_mojibake("CafÃ© de Flore"), has_mojibake("Café de Flore")
+    (True, False)
+    """
+    if "Ã" not in text and "Â" not in text and "â€" not in text:
+        return False  # the common case, decided by fast substring scans
+    return _MOJIBAKE.search(text) is not None
+
+
+def normalize_text(text: str, *, keep_paragraphs: bool = False, check_mojibake: bool = True) -> str:
+    """Repair and tidy one run of text.
+
+    Fixes mojibake (ftfy, keeping curly quotes), decodes stray entities,
+    applies NFC, drops invisible characters, and folds whitespace. With
+    ``keep_paragraphs`` a blank line survives as a paragraph break. A caller
+    that already knows the whole page is free of mojibake passes
+    ``check_mojibake=False`` to skip the per-run test.
+
+    >>> normalize_text("CafÃ© de Flore")
+    'Café de Flore'
+    >>> normalize_text("â€œQuotedâ€\\x9d &amp; more")
+    '“Quoted” & more'
+    >>> normalize_text("soft\\u00adhy\\u200bphen   and\\n spaces")
+    'softhyphen and spaces'
+    >>> normalize_text("one\\n\\n two", keep_paragraphs=True)
+    'one\\n\\ntwo'
+    >>> normalize_text("")
+    ''
+    """
+    if not text:
+        return ""
+    if check_mojibake and has_mojibake(text):
+        text = ftfy.fix_text(text, uncurl_quotes=False, normalization="NFC")
+    if "&" in text and _ENTITY.search(text):
+        text = html.unescape(text)
+    if not text.isascii():
+        text = _INVISIBLE.sub("", text)
+        text = unicodedata.normalize("NFC", text)
+    elif "\x00" in text:
+        text = text.replace("\x00", "")
+    if keep_paragraphs:
+        paragraphs = _BLANK_LINES.split(text)
+        return "\n\n".join(p for p in (" ".join(_SPACES.sub(" ", p).split()) for p in paragraphs) if p)
+    return " ".join(_SPACES.sub(" ", text).split())
+
+
+_FOLD_DROP = re.compile(r"[\W_]+", re.UNICODE)
+_QUOTES = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "–": "-", "—": "-"})
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def fold(text: str) -> str:
+    """A comparison key: casefolded, punctuation and spacing removed.
+
+    Two strings that differ only in case, whitespace or punctuation fold equal.
+    Cached: labels and template lines recur on every page of a site.
+
+    >>> fold("The Sino-Soviet  Alliance!") == fold("the sino soviet alliance")
+    True
+    >>> fold("Ünïcode—Title")
+    'ünïcode title'
+    """
+    return " ".join(_FOLD_DROP.sub(" ", text.translate(_QUOTES).casefold()).split())

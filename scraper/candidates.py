@@ -1,0 +1,53 @@
+"""Candidate field values, each tagged with where it came from.
+
+Every reader (structured data, labels, headings, text) yields
+:class:`Candidate` objects; :mod:`scraper.fuse` picks among them. Keeping the
+source on every value is what lets a record say *why* it holds what it holds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+__all__ = ["SOURCE_PRIORITY", "Candidate", "SourceName"]
+
+SourceName = Literal[
+    "jsonld", "microdata", "og", "dc", "citation", "coins", "meta",
+    "dom-label", "dom-heading", "dom-section", "title-tag", "text",
+]
+
+# How far a value from each source is trusted before agreement is counted.
+# Library-made metadata (DC, citation, COinS) and JSON-LD are written for
+# machines and rarely carry site chrome; OpenGraph and <title> are written for
+# link previews and usually do; labels on the page are what a reader sees
+# beside the value; bare text heuristics come last.
+SOURCE_PRIORITY: dict[str, float] = {
+    "jsonld": 0.90,
+    "microdata": 0.85,
+    "dc": 0.80,
+    "citation": 0.80,
+    "coins": 0.80,
+    "dom-label": 0.78,
+    "dom-section": 0.75,
+    "dom-heading": 0.72,
+    "og": 0.65,
+    "meta": 0.55,
+    "title-tag": 0.50,
+    "text": 0.40,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """One possible value for one field."""
+
+    field: str  # title, subtitle, author, translator, editor, illustrator, isbn, publisher,
+    # date, language, pages, description, excerpt, series, subject, url, format
+    value: str
+    source: SourceName
+
+    @property
+    def confidence(self) -> float:
+        """The source's prior trust in this value."""
+        return SOURCE_PRIORITY[self.source]

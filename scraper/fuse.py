@@ -1,0 +1,252 @@
+"""FUSE: pick each field's value from its candidates, and say why.
+
+A cataloguer reads the machine copy and the human copy and takes the best of
+each. Here a value's score is its source's prior trust
+(:data:`~scraper.candidates.SOURCE_PRIORITY`) plus a bonus for every other
+source that agrees with it after normalisation. The losing values are kept
+in the record's provenance with their sources, so a curator can see the
+conflict and the choice.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from normalizers.text import fold
+from scraper.candidates import Candidate
+from scraper.records import Provenance
+from scraper.values import (
+    clean_person_name,
+    find_isbns,
+    parse_date,
+    parse_language,
+    parse_pages,
+    split_publisher_imprint,
+)
+
+__all__ = ["Fused", "fuse"]
+
+AGREEMENT_BONUS = 0.12  # per extra source that gives the same value
+
+
+@dataclass(slots=True)
+class Fused:
+    """The chosen values, what was dropped as invalid, and the provenance of contested fields."""
+
+    values: dict[str, str] = field(default_factory=dict)
+    people: list[tuple[str, str]] = field(default_factory=list)  # (name, role)
+    isbns: list[str] = field(default_factory=list)
+    invalid_isbns: list[str] = field(default_factory=list)
+    subjects: list[str] = field(default_factory=list)
+    provenance: list[Provenance] = field(default_factory=list)
+
+
+def _choose(
+    name: str,
+    candidates: Iterable[Candidate],
+    normalize: Callable[[str], str | None],
+    key: Callable[[str], str] = fold,
+) -> tuple[str, str, list[tuple[str, str]]] | None:
+    scored: dict[str, list[tuple[str, Candidate]]] = {}
+    for cand in candidates:
+        if cand.field != name:
+            continue
+        value = normalize(cand.value)
+        if value:
+            scored.setdefault(key(value), []).append((value, cand))
+    if not scored:
+        return None
+
+    def score(group: list[tuple[str, Candidate]]) -> float:
+        sources = {c.source for _, c in group}
+        return max(c.confidence for _, c in group) + AGREEMENT_BONUS * (len(sources) - 1)
+
+    best_key = max(scored, key=lambda k: score(scored[k]))
+    group = scored[best_key]
+    value, cand = max(group, key=lambda vc: vc[1].confidence)
+    rejected = [(v, c.source) for k, g in scored.items() if k != best_key for v, c in g[:1]]
+    return value, cand.source, rejected
+
+
+# --- titles --------------------------------------------------------------------
+
+_ISBD_RESPONSIBILITY = re.compile(r"\s+/\s+.*$")
+_EDITION_SUFFIX = re.compile(
+    r"\s*[(\[]?\b(hardcover|paperback|kindle edition|ebook|taschenbuch|gebundene ausgabe|broché|"
+    r"tapa blanda|tapa dura|paperback edition|mass market paperback)\b[)\]]?.*$",
+    re.I,
+)
+
+
+def _title_variants(cand: Candidate) -> list[str]:
+    text = _ISBD_RESPONSIBILITY.sub("", cand.value).strip(" /:;,")
+    text = _EDITION_SUFFIX.sub("", text).strip(" -–—:;,")
+    variants = [text]
+    if cand.source in {"og", "title-tag", "meta"}:
+        # Link-preview titles glue the site name on; every chrome prefix is a candidate.
+        for match in re.finditer(r"\s+[|–—-]\s+|\s*[:：]\s+|\s*\|\s*", text):
+            prefix = text[: match.start()].strip()
+            if prefix:
+                variants.append(prefix)
+    return [v for v in variants if v]
+
+
+def _fuse_title(candidates: list[Candidate], fused: Fused, author_keys: set[str]) -> None:
+    titles = [c for c in candidates if c.field == "title"]
+    support: dict[str, float] = {}
+    best_text: dict[str, tuple[float, str, str]] = {}
+    for cand in titles:
+        variants = _title_variants(cand)
+        for rank, variant in enumerate(variants):
+            key = fold(variant)
+            if not key:
+                continue
+            # A site's whole <title> is weak evidence; its prefixes only count
+            # when another source agrees with them.
+            weight = cand.confidence * (1.0 if rank == 0 else 0.6)
+            support[key] = support.get(key, 0.0) + weight
+            if key not in best_text or weight > best_text[key][0]:
+                best_text[key] = (weight, variant, cand.source)
+    if not support:
+        return
+    best = max(support, key=lambda k: (support[k], -len(k)))
+    _, title, source = best_text[best]
+    rejected = tuple((best_text[k][1], best_text[k][2]) for k in sorted(support, key=lambda k: -support[k]) if k != best)[:5]
+    subtitle = _choose("subtitle", candidates, lambda v: v.strip(" :;/") or None)
+    if subtitle is None:
+        title, sub = _split_subtitle(title, author_keys)
+        if sub:
+            fused.values["subtitle"] = sub
+    else:
+        fused.values["subtitle"] = subtitle[0]
+        if fold(title).endswith(fold(subtitle[0])) and fold(title) != fold(subtitle[0]):
+            cut = title.rfind(subtitle[0][:3]) if subtitle[0][:3] in title else -1
+            title = title[:cut].strip(" :.-–") if cut > 0 else title
+    fused.values["title"] = title.strip()
+    if rejected:
+        fused.provenance.append(Provenance(field="title", chosen=title, source=source, rejected=rejected))
+
+
+def _split_subtitle(title: str, author_keys: set[str]) -> tuple[str, str | None]:
+    """Split "Title: Subtitle" or ISBD "Title : other title"; drop a tail that is only the authors.
+
+    >>> _split_subtitle("The Sino-Soviet Alliance: An International History", set())
+    ('The Sino-Soviet Alliance', 'An International History')
+    >>> _split_subtitle("The Medusa Chronicles: Alastair Reynolds & Stephen Baxter", {"alastair reynolds", "stephen baxter"})
+    ('The Medusa Chronicles', None)
+    >>> _split_subtitle("Totholz : was vergraben ist : Kriminalroman", set())
+    ('Totholz', 'was vergraben ist : Kriminalroman')
+    """
+    match = re.search(r"\s*[:：]\s+", title)
+    if match is None or match.start() == 0:
+        return title, None
+    head, tail = title[: match.start()].strip(), title[match.end() :].strip()
+    if not tail:
+        return head, None
+    tail_names = {fold(n) for n in re.split(r"\s*(?:&|,| and | und )\s*", tail)}
+    if tail_names and tail_names <= author_keys:
+        return head, None
+    return head, tail
+
+
+# --- people --------------------------------------------------------------------
+
+_PEOPLE_FIELDS = ("author", "translator", "editor", "illustrator")
+
+
+def _fuse_people(candidates: list[Candidate], fused: Fused) -> None:
+    by_source: dict[str, list[tuple[str, str]]] = {}
+    priority: dict[str, float] = {}
+    for cand in candidates:
+        if cand.field not in _PEOPLE_FIELDS:
+            continue
+        name = clean_person_name(cand.value)
+        if name is None:
+            continue
+        by_source.setdefault(cand.source, []).append((name, cand.field))
+        priority[cand.source] = cand.confidence
+    if not by_source:
+        return
+    # Authors come from the most trusted source that names any; a source's
+    # list is taken whole (the order is the page's), other roles are merged in.
+    with_authors = [s for s in by_source if any(r == "author" for _, r in by_source[s])]
+    best = max(with_authors or by_source, key=lambda s: (priority[s], len(by_source[s])))
+    seen: set[str] = set()
+    for name, role in by_source[best]:
+        if fold(name) not in seen:
+            seen.add(fold(name))
+            fused.people.append((name, role))
+    for source, people in by_source.items():
+        for name, role in people:
+            if source != best and role != "author" and fold(name) not in seen:
+                seen.add(fold(name))
+                fused.people.append((name, role))
+    others = [(", ".join(n for n, r in people if r == "author"), s) for s, people in by_source.items() if s != best]
+    others = [(names, s) for names, s in others if names and fold(names) != fold(", ".join(n for n, r in fused.people if r == "author"))]
+    if others:
+        chosen = ", ".join(n for n, r in fused.people if r == "author")
+        fused.provenance.append(Provenance(field="authors", chosen=chosen, source=best, rejected=tuple(others[:5])))
+
+
+# --- the rest ------------------------------------------------------------------------
+
+
+def _fuse_isbns(candidates: list[Candidate], fused: Fused) -> None:
+    for cand in candidates:
+        if cand.field != "isbn":
+            continue
+        valid, invalid = find_isbns(cand.value)
+        for isbn in valid:
+            if isbn not in fused.isbns:
+                fused.isbns.append(isbn)
+        fused.invalid_isbns.extend(i for i in invalid if i not in fused.invalid_isbns)
+
+
+def _record(fused: Fused, name: str, choice: tuple[str, str, list[tuple[str, str]]] | None) -> None:
+    if choice is None:
+        return
+    value, source, rejected = choice
+    fused.values[name] = value
+    if rejected:
+        fused.provenance.append(Provenance(field=name, chosen=value, source=source, rejected=tuple(rejected[:5])))
+
+
+def _publisher(value: str) -> str | None:
+    publisher, _ = split_publisher_imprint(value)
+    if publisher and (len(publisher) > 120 or not re.search(r"[^\W\d_]", publisher)):
+        return None
+    return publisher
+
+
+def fuse(candidates: list[Candidate]) -> Fused:
+    """Choose every field's value from ``candidates``."""
+    fused = Fused()
+    _fuse_people(candidates, fused)
+    author_keys = {fold(n) for n, r in fused.people if r == "author"}
+    _fuse_title(candidates, fused, author_keys)
+    _fuse_isbns(candidates, fused)
+    # Dates hide inside publisher lines ("Gollancz (30 Jan. 2020)").
+    extra = [
+        Candidate("date", date, c.source)
+        for c in candidates
+        if c.field == "publisher"
+        for date in [split_publisher_imprint(c.value)[1]]
+        if date
+    ]
+    _record(fused, "publisher", _choose("publisher", candidates, _publisher))
+    _record(fused, "published", _choose("date", [*candidates, *extra], parse_date, key=lambda v: v[:4]))
+    _record(fused, "language", _choose("language", candidates, parse_language))
+    _record(fused, "pages", _choose("pages", candidates, lambda v: str(p) if (p := parse_pages(v)) else None))
+    _record(fused, "series", _choose("series", candidates, lambda v: v.strip() or None))
+    _record(fused, "url", _choose("url", candidates, lambda v: v if v.startswith("http") else None))
+    seen: set[str] = set()
+    for cand in candidates:
+        if cand.field == "subject":
+            subject = re.sub(r"\s*\(?\d[\d.,]*\)?\s*$", "", cand.value).strip()
+            if subject and fold(subject) not in seen and len(subject) < 80:
+                seen.add(fold(subject))
+                fused.subjects.append(subject)
+    return fused
+

@@ -1,0 +1,88 @@
+"""Field labels as catalog pages print them, in the languages we read.
+
+Keys are folded labels (see :func:`normalizers.text.fold`); values name the
+field. A label is how a page tells a reader what a value is, so it is the
+most reliable cue that survives in a text dump, where no markup remains.
+Each group says why its less obvious members are there.
+"""
+
+from __future__ import annotations
+
+from normalizers.text import fold
+
+__all__ = ["DESCRIPTION_LABELS", "EXCERPT_LABELS", "FIELD_LABELS", "field_for_label"]
+
+_FIELDS: dict[str, tuple[str, ...]] = {
+    "title": ("title", "titel", "titre", "título", "titolo", "书名", "書名", "title proper"),
+    "subtitle": ("subtitle", "untertitel", "sous titre", "subtítulo", "ondertitel", "副标题", "副標題"),
+    "author": (
+        "author", "authors", "auteur", "auteurs", "autor", "autoren", "autor in", "verfasser",
+        "verfasser in", "作者", "schrijver", "hoofdauteur", "tweede auteur", "writer", "by",
+        # comics sites credit the writer and artist separately; both count as authors
+        "scenario", "tekeningen", "scénario", "dessin", "guión", "dibujo", "zeichner",
+        "author editor",
+    ),
+    "translator": ("translator", "translated by", "übersetzer", "übersetzung", "traducteur",
+                   "traduction", "traductor", "traducción", "vertaler", "vertaling", "译者", "譯者"),
+    "editor": ("editor", "editors", "herausgeber", "hrsg", "hoofdredacteur", "redacteur", "directeur de publication"),
+    "illustrator": ("illustrator", "illustrations", "illustrated by", "illustrateur", "ilustrador",
+                    "hoofdillustrator", "tweede illustrator", "illustrationen", "cover artist",
+                    # colourists are credited but are not authors
+                    "kleuren", "couleurs", "colorist", "colourist", "inkleuring"),
+    "publisher": ("publisher", "publishers", "verlag", "uitgever", "uitgeverij", "éditeur",
+                  "éditeurs", "editorial", "editor a", "出版社", "出版者", "publisher name",
+                  "published by", "verlag herausgeber"),
+    "date": ("publication date", "date published", "published", "publication", "pub date",
+             "release date", "erscheinungsdatum", "erscheinungsjahr", "erschienen",
+             "erscheinungstermin", "datum van publicatie", "verschijningsdatum", "date de parution",
+             "date de publication", "parution", "fecha de publicación", "fecha de lanzamiento",
+             "出版年", "出版日期", "出版时间", "出版時間", "year", "jaar", "jahr",
+             "year published", "publication year", "date", "datum", "druk",
+             # library records print the imprint ("Place : Publisher, Year") under these
+             "erschienen", "veröffentlicht", "impressum", "verlag ort jahr"),
+    "isbn": ("isbn", "isbn 10", "isbn 13", "isbn10", "isbn13", "ean", "ean isbn", "isbn ean",
+             "barcode", "eisbn", "e isbn", "isbn issn", "isbn 13 ean", "gtin"),
+    "pages": ("pages", "print length", "page count", "number of pages", "seiten", "seitenzahl",
+              "umfang", "aantal pagina s", "aantal paginas", "nombre de pages", "número de páginas",
+              "页数", "頁數", "paperback", "hardcover", "taschenbuch", "gebundene ausgabe",
+              "broché", "tapa blanda", "tapa dura", "pagina s"),
+    "language": ("language", "languages", "sprache", "taal", "langue", "idioma", "语言", "語言",
+                 "language of text", "text language"),
+    "series": ("series", "reihe", "serie", "série", "colección", "丛书", "叢書", "collection",
+               "book series", "publication series", "pub series"),
+    "format": ("format", "binding", "einband", "bindwijze", "reliure", "encuadernación",
+               "装帧", "裝幀", "editie", "edition", "ausgabe", "édition", "edición", "版次"),
+    "subjects": ("subjects", "subject", "genres", "genre", "schlagwörter", "schlagwort",
+                 "onderwerp", "sujets", "materias", "tags", "categories", "category"),
+}
+
+DESCRIPTION_LABELS = frozenset(
+    fold(label)
+    for label in (
+        "synopsis", "description", "summary", "about this book", "book description",
+        "product description", "publisher description", "about the book", "overview",
+        "beschreibung", "klappentext", "inhaltsangabe", "zusammenfassung", "kurzbeschreibung",
+        "inhalt", "produktbeschreibung", "annotation", "résumé", "description du livre",
+        "quatrième de couverture", "présentation", "sinopsis", "descripción", "reseña",
+        "resumen", "samenvatting", "beschrijving", "omschrijving", "flaptekst",
+        "内容简介", "內容簡介", "简介", "簡介", "内容介绍", "內容介紹", "图书简介",
+        "sinossi", "trama", "opis", "streszczenie",
+    )
+)
+
+EXCERPT_LABELS = frozenset(
+    fold(label)
+    for label in ("excerpt", "read an excerpt", "extrait", "leseprobe", "fragmento",
+                  "fragment", "extracto", "试读", "試讀", "estratto", "fragment książki")
+)
+
+FIELD_LABELS: dict[str, str] = {fold(label): name for name, labels in _FIELDS.items() for label in labels}
+
+
+def field_for_label(label: str) -> str | None:
+    """The field a printed label names, or None.
+
+    >>> field_for_label("ISBN-13 :"), field_for_label("Uitgever"), field_for_label("Hello")
+    ('isbn', 'publisher', None)
+    """
+    return FIELD_LABELS.get(fold(label))

@@ -1,0 +1,169 @@
+"""PIPELINE: one page through parse -> normalize -> extract -> fuse -> validate.
+
+:func:`clean_page` never raises for bad input: every page ends as a
+:class:`~scraper.records.Book` or a :class:`~scraper.records.Reject` that
+names the input and the reason. Every block a step removed travels with the
+result, tagged with its rule.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from pydantic import ValidationError
+
+from normalizers import DEFAULT_STEPS, Step, run_steps, trim_truncated
+from normalizers.residue import match_phrase
+from normalizers.text import fold
+from scraper.blocks import Block, Removed
+from scraper.candidates import Candidate
+from scraper.extract import block_candidates
+from scraper.fuse import Fused, fuse
+from scraper.language import detect_language
+from scraper.parse import ParsedPage, parse_page
+from scraper.records import Book, Contributor, Reject, Removal, Source
+from scraper.sources import RawPage
+from scraper.structured import StructuredData, read_structured
+
+__all__ = ["CleanConfig", "DEFAULT_CONFIG", "clean_page"]
+
+
+@dataclass(frozen=True, slots=True)
+class CleanConfig:
+    """How pages are cleaned. Passed in, never global."""
+
+    steps: tuple[Step, ...] = DEFAULT_STEPS
+    detect_language: bool = True  # fall back to detecting the description's language
+
+
+DEFAULT_CONFIG = CleanConfig()
+
+_MIN_DESCRIPTION = 40
+
+
+def _strip_residue_paragraphs(text: str, removed: list[Removed]) -> str:
+    # Structured descriptions are written for machines but often pasted from
+    # the page with its widgets ("Read more", "Show less") still in them.
+    kept = []
+    for paragraph in text.split("\n\n"):
+        category = match_phrase(paragraph)
+        if category is None:
+            kept.append(paragraph)
+        else:
+            removed.append(Removed(f"ui_residue:{category}", paragraph))
+    return "\n\n".join(kept)
+
+
+def _choose_description(
+    sections: dict[str, str], candidates: list[Candidate], removed: list[Removed]
+) -> tuple[str | None, str]:
+    visible = sections.get("description", "")
+    machine = [c for c in candidates if c.field == "description" and c.source in {"jsonld", "microdata", "dc"}]
+    machine_text = max((c.value for c in machine), key=len, default="")
+    if machine_text and visible:
+        # The page often shows a teaser the machine copy has in full.
+        stem = fold(visible.rstrip(".… "))[:80]
+        if len(machine_text) > len(visible) and fold(machine_text).startswith(stem):
+            return _strip_residue_paragraphs(machine_text, removed), machine[0].source
+    if len(visible) >= _MIN_DESCRIPTION:
+        return visible, "dom-section"
+    if len(machine_text) >= _MIN_DESCRIPTION:
+        return _strip_residue_paragraphs(machine_text, removed), machine[0].source
+    return None, ""
+
+
+_ERROR_RULES = ("ui_residue:error_toast",)
+
+
+def _reject_reason(
+    fused: Fused, structured: StructuredData, blocks: list[Block], removed: list[Removed], has_text: bool
+) -> tuple[str, str] | None:
+    """Why this page holds no single book, or None when it does."""
+    has_book_evidence = bool(fused.isbns or structured.is_book_page or fused.people or has_text)
+    if structured.listed_items >= 3 and structured.book_items <= 1 and not fused.isbns:
+        return "not_a_detail_page", f"the page lists {structured.listed_items} items and describes none"
+    linked_headings = sum(1 for b in blocks if b.heading >= 2 and b.link_density > 0.6)
+    if linked_headings >= 5 and not (fused.isbns or structured.is_book_page or has_text):
+        return "not_a_detail_page", f"{linked_headings} linked item headings and no single book's details"
+    shows_error = any(r.rule in _ERROR_RULES for r in removed)
+    if shows_error and not has_book_evidence:
+        return "error_page", "the page shows an error message and no book"
+    if not fused.values.get("title"):
+        return "no_title", "no title could be found on the page"
+    if not blocks and not has_book_evidence:
+        return "no_book", "the page holds no text once residue is removed"
+    return None
+
+
+def _first_error(exc: ValidationError) -> str:
+    err = exc.errors()[0]
+    where = ".".join(str(p) for p in err["loc"])
+    return f"{where}: {err['msg']}"
+
+
+def clean_page(page: RawPage, config: CleanConfig = DEFAULT_CONFIG) -> Book | Reject:
+    """Turn one raw page into a Book, or a Reject naming the reason."""
+    source = Source(uri=page.uri, sha256=page.digest())
+    if not page.data.strip():
+        return Reject(source=source, input=page.uri, reason="empty_input", detail="the input holds no bytes")
+    try:
+        parsed = parse_page(page)
+    except (ValueError, UnicodeError, RecursionError) as exc:
+        return Reject(source=source, input=page.uri, reason="parse_failed", detail=str(exc)[:200])
+    structured = read_structured(parsed)
+    cleaned = run_steps(parsed.blocks, config.steps)
+    removed = list(cleaned.removed)
+    text_candidates, sections = block_candidates(parsed, cleaned.blocks)
+    candidates = [*structured.candidates, *text_candidates]
+    fused = fuse(candidates)
+    removed.extend(Removed("invalid_isbn", i) for i in fused.invalid_isbns)
+
+    description, _ = _choose_description(sections, candidates, removed)
+    excerpt = sections.get("excerpt") or None
+    reason = _reject_reason(fused, structured, cleaned.blocks, removed, bool(description or excerpt))
+    if reason is not None:
+        as_removals = tuple(Removal(rule=r.rule, text=r.text) for r in removed)
+        return Reject(source=source, input=page.uri, reason=reason[0], detail=reason[1], removed=as_removals)  # type: ignore[arg-type]
+
+    truncated = False
+    if description:
+        description, cut = trim_truncated(description)
+        if cut:
+            truncated = True
+            removed.append(Removed("stray_fragment:truncated_sentence", cut))
+    if excerpt:
+        excerpt, cut = trim_truncated(excerpt)
+        if cut:
+            truncated = True
+            removed.append(Removed("stray_fragment:truncated_sentence", cut))
+    language = fused.values.get("language")
+    if language is None and config.detect_language and description:
+        language = detect_language(description)
+    pages = fused.values.get("pages")
+    try:
+        return Book(
+            title=fused.values["title"],
+            subtitle=fused.values.get("subtitle"),
+            contributors=tuple(Contributor(name=n, role=r) for n, r in fused.people),  # type: ignore[arg-type]
+            isbns=tuple(fused.isbns),
+            publisher=fused.values.get("publisher"),
+            published=fused.values.get("published"),
+            language=language,
+            pages=int(pages) if pages else None,
+            description=description or None,
+            excerpt=excerpt or None,
+            truncated=truncated,
+            subjects=tuple(fused.subjects),
+            series=fused.values.get("series"),
+            url=fused.values.get("url") or page.url,
+            source=source,
+            removed=tuple(Removal(rule=r.rule, text=r.text) for r in removed),
+            provenance=tuple(fused.provenance),
+        )
+    except ValidationError as exc:
+        as_removals = tuple(Removal(rule=r.rule, text=r.text) for r in removed)
+        return Reject(source=source, input=page.uri, reason="invalid_record", detail=_first_error(exc), removed=as_removals)
+
+
+

@@ -1,0 +1,315 @@
+"""EXTRACT (machine copy): the record as the page gives it to machines.
+
+Readers for JSON-LD, microdata, OpenGraph/``book:*``, Dublin Core,
+Highwire ``citation_*``, COinS and plain meta tags. They read what
+:mod:`scraper.parse` already took off the one parse of the page, so no second
+parser runs. Each yields :class:`~scraper.candidates.Candidate` values.
+
+JSON-LD in the wild is often not JSON: CDATA wrappers, HTML comments, trailing
+commas and semicolons, raw newlines inside strings, several objects in one
+script, ``@graph`` arrays (extruct #208, #109, #143). The reader repairs what it
+can and skips what it cannot, never failing the page.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qsl
+
+from normalizers.text import normalize_text
+from scraper.candidates import Candidate, SourceName
+from scraper.parse import ParsedPage
+
+__all__ = ["StructuredData", "html_to_text", "read_structured"]
+
+_BOOK_TYPES = frozenset({"book", "audiobook", "ebook", "comicseries", "comicstory", "comicissue", "bookseries"})
+_PRODUCT_TYPES = frozenset({"product", "individualproduct", "productmodel", "creativework", "work"})
+_LIST_TYPES = frozenset({"itemlist", "searchresultspage", "collectionpage", "offercatalog"})
+
+
+@dataclass(slots=True)
+class StructuredData:
+    """What the machine-readable copies say, and what they say about the page."""
+
+    candidates: list[Candidate] = field(default_factory=list)
+    book_items: int = 0  # Book-like items describing the page's subject
+    listed_items: int = 0  # items in an ItemList / search results
+    is_book_page: bool = False  # og:type book, a Book item, or citation/DC book tags
+
+
+# --- JSON-LD -------------------------------------------------------------------
+
+_CDATA = re.compile(r"^\s*(?://\s*)?<!\[CDATA\[|(?://\s*)?\]\]>\s*$")
+_HTML_COMMENT = re.compile(r"<!--|-->")
+_LINE_COMMENT = re.compile(r"^\s*//.*$", re.M)
+_TRAILING_COMMA = re.compile(r",\s*([}\]])")
+
+
+def _loads_tolerant(raw: str) -> list[Any]:
+    """Parse one script body into JSON values, repairing common faults.
+
+    >>> _loads_tolerant('<![CDATA[{"@type": "Book", "name": "A",}]]>;')
+    [{'@type': 'Book', 'name': 'A'}]
+    >>> _loads_tolerant('{"a": 1}{"b": 2}')
+    [{'a': 1}, {'b': 2}]
+    >>> _loads_tolerant('not json')
+    []
+    """
+    text = _CDATA.sub("", raw.strip())
+    text = _HTML_COMMENT.sub("", text)
+    text = _LINE_COMMENT.sub("", text).strip().rstrip(";").strip()
+    text = _TRAILING_COMMA.sub(r"\1", text)
+    decoder = json.JSONDecoder(strict=False)  # raw newlines/tabs inside strings are common
+    values: list[Any] = []
+    pos = 0
+    while pos < len(text):
+        while pos < len(text) and text[pos] in " \t\r\n;,":
+            pos += 1
+        if pos >= len(text):
+            break
+        try:
+            value, pos = decoder.raw_decode(text, pos)
+        except json.JSONDecodeError:
+            break
+        values.append(value)
+    return values
+
+
+def _walk_items(value: Any) -> Iterator[dict[str, Any]]:
+    """Every JSON-LD object in a value: through lists, ``@graph`` and nesting."""
+    if isinstance(value, list):
+        for item in value:
+            yield from _walk_items(item)
+    elif isinstance(value, dict):
+        yield value
+        graph = value.get("@graph")
+        if graph is not None:
+            yield from _walk_items(graph)
+        for key in ("mainEntity", "mainEntityOfPage", "about", "itemReviewed"):
+            nested = value.get(key)
+            if isinstance(nested, (dict, list)):
+                yield from _walk_items(nested)
+
+
+def _types(item: dict[str, Any]) -> set[str]:
+    raw = item.get("@type", "")
+    names = raw if isinstance(raw, list) else [raw]
+    return {str(n).rsplit("/", 1)[-1].rsplit(":", 1)[-1].lower() for n in names}
+
+
+def html_to_text(value: str) -> str:
+    """Text of an HTML fragment (descriptions often carry markup), paragraphs kept.
+
+    >>> html_to_text("<p>One &amp; two.</p><p>Three<br>four</p>")
+    'One & two.\\n\\nThree four'
+    """
+    if "<" not in value or ">" not in value:
+        return normalize_text(value, keep_paragraphs=True)
+    from selectolax.lexbor import LexborHTMLParser  # only for fragments that hold markup
+
+    tree = LexborHTMLParser(f"<div>{value}</div>")
+    for node in tree.css("br"):
+        node.replace_with("\n")
+    for node in tree.css("p, div, li"):
+        node.insert_after("\n\n")
+    root = tree.body
+    text = root.text(deep=True) if root is not None else value
+    paragraphs = [normalize_text(p) for p in re.split(r"\n\s*\n", text)]
+    return "\n\n".join(p for p in paragraphs if p)
+
+
+def _names(value: Any) -> list[str]:
+    """Names from a string, a Person/Organization object, or a list of them."""
+    if value is None:
+        return []
+    if isinstance(value, list):
+        return [n for v in value for n in _names(v)]
+    if isinstance(value, dict):
+        name = value.get("name") or value.get("alternateName") or ""
+        if isinstance(name, list):
+            name = name[0] if name else ""
+        if not name and (value.get("givenName") or value.get("familyName")):
+            name = f"{value.get('givenName', '')} {value.get('familyName', '')}"
+        return [normalize_text(str(name))] if name else []
+    return [normalize_text(str(value))] if str(value).strip() else []
+
+
+def _scalar(value: Any) -> str:
+    if isinstance(value, list):
+        return _scalar(value[0]) if value else ""
+    if isinstance(value, dict):
+        return _scalar(value.get("name") or value.get("@value") or value.get("@id") or "")
+    return normalize_text(str(value)) if value is not None else ""
+
+
+_JSONLD_ROLES = {"author": "author", "creator": "author", "translator": "translator",
+                 "editor": "editor", "illustrator": "illustrator"}
+
+
+def _book_candidates(item: dict[str, Any], source: SourceName) -> Iterator[Candidate]:
+    name = _scalar(item.get("name") or item.get("headline"))
+    if name:
+        yield Candidate("title", name, source)
+    if sub := _scalar(item.get("alternativeHeadline")):
+        yield Candidate("subtitle", sub, source)
+    for key, role in _JSONLD_ROLES.items():
+        for person in _names(item.get(key)):
+            yield Candidate(role, person, source)
+    for key in ("isbn", "gtin13", "gtin", "gtin10", "isbn13"):
+        for value in item.get(key) if isinstance(item.get(key), list) else [item.get(key)]:
+            if value:
+                yield Candidate("isbn", str(value), source)
+    for publisher in _names(item.get("publisher"))[:1]:
+        yield Candidate("publisher", publisher, source)
+    if date := _scalar(item.get("datePublished") or item.get("copyrightYear")):
+        yield Candidate("date", date, source)
+    if lang := _scalar(item.get("inLanguage")):
+        yield Candidate("language", lang, source)
+    if pages := _scalar(item.get("numberOfPages")):
+        yield Candidate("pages", pages, source)
+    description = item.get("description")
+    if isinstance(description, str) and description.strip():
+        yield Candidate("description", html_to_text(description), source)
+    for genre in item.get("genre") if isinstance(item.get("genre"), list) else [item.get("genre")]:
+        if genre:
+            yield Candidate("subject", _scalar(genre), source)
+    series = item.get("isPartOf") or item.get("partOfSeries")
+    if series := _scalar(series):
+        yield Candidate("series", series, source)
+    if fmt := _scalar(item.get("bookFormat")):
+        yield Candidate("format", fmt.rsplit("/", 1)[-1], source)
+
+
+def _read_jsonld(page: ParsedPage, data: StructuredData) -> None:
+    items = [item for raw in page.jsonld for value in _loads_tolerant(raw) for item in _walk_items(value)]
+    books = [i for i in items if _types(i) & _BOOK_TYPES]
+    products = [i for i in items if _types(i) & _PRODUCT_TYPES and any(k in i for k in ("isbn", "gtin13", "author"))]
+    for item in items:
+        if _types(item) & _LIST_TYPES:
+            elements = item.get("itemListElement")
+            data.listed_items = max(data.listed_items, len(elements) if isinstance(elements, list) else 0)
+    main = books or products
+    data.book_items += len(main)
+    if not main:
+        return
+    data.is_book_page = True
+    # The first Book item describes the page; editions under workExample add
+    # their ISBNs, dates and languages (bol.com puts them only there).
+    item = main[0]
+    data.candidates.extend(_book_candidates(item, "jsonld"))
+    examples = item.get("workExample")
+    for example in examples if isinstance(examples, list) else [examples] if isinstance(examples, dict) else []:
+        if isinstance(example, dict):
+            for cand in _book_candidates(example, "jsonld"):
+                if cand.field in {"isbn", "date", "language", "pages", "format", "publisher"}:
+                    data.candidates.append(cand)
+
+
+# --- microdata -------------------------------------------------------------------
+
+_MICRODATA_FIELDS = {
+    "name": "title", "alternativeheadline": "subtitle", "isbn": "isbn", "gtin13": "isbn",
+    "publisher": "publisher", "datepublished": "date", "inlanguage": "language",
+    "numberofpages": "pages", "description": "description", "bookformat": "format",
+    "genre": "subject", "author": "author", "creator": "author", "translator": "translator",
+    "illustrator": "illustrator", "editor": "editor", "bookedition": "edition",
+}
+
+
+def _read_microdata(page: ParsedPage, data: StructuredData) -> None:
+    book_ids = {p.item_id for p in page.microdata if p.item_type.lower() in _BOOK_TYPES}
+    if not book_ids:
+        book_ids = {p.item_id for p in page.microdata if p.item_type.lower() == "product" and p.prop == "isbn"}
+    if not book_ids:
+        return
+    data.is_book_page = True
+    data.book_items = max(data.book_items, len(book_ids))
+    main = min(book_ids, key=lambda i: [p.item_id for p in page.microdata].index(i))
+    for prop in page.microdata:
+        name = _MICRODATA_FIELDS.get(prop.prop.lower())
+        if not name or not prop.value:
+            continue
+        if prop.item_id == main:
+            value = html_to_text(prop.value) if name == "description" else prop.value
+            data.candidates.append(Candidate(name, value, "microdata"))
+        elif prop.item_type.lower() in {"person", "organization"} and prop.prop.lower() == "name" and prop.depth >= 1:
+            # A Person nested in the book: microdata loses which property held
+            # it, and on catalog pages that is nearly always the author.
+            data.candidates.append(Candidate("author", prop.value, "microdata"))
+
+
+# --- meta tags -------------------------------------------------------------------
+
+_META_FIELDS: dict[str, tuple[str, SourceName]] = {
+    "og:title": ("title", "og"), "og:description": ("description", "og"), "og:url": ("url", "og"),
+    "book:isbn": ("isbn", "og"), "books:isbn": ("isbn", "og"), "book:author": ("author", "og"),
+    "book:release_date": ("date", "og"), "books:release_date": ("date", "og"),
+    "dc.title": ("title", "dc"), "dcterms.title": ("title", "dc"), "dc.creator": ("author", "dc"),
+    "dcterms.creator": ("author", "dc"), "dc.identifier": ("isbn", "dc"), "dc.publisher": ("publisher", "dc"),
+    "dcterms.publisher": ("publisher", "dc"), "dc.date": ("date", "dc"), "dcterms.issued": ("date", "dc"),
+    "dc.language": ("language", "dc"), "dcterms.language": ("language", "dc"),
+    "dc.description": ("description", "dc"),
+    "citation_title": ("title", "citation"), "citation_author": ("author", "citation"),
+    "citation_isbn": ("isbn", "citation"), "citation_publisher": ("publisher", "citation"),
+    "citation_publication_date": ("date", "citation"), "citation_date": ("date", "citation"),
+    "citation_language": ("language", "citation"),
+    "description": ("description", "meta"),
+}
+
+
+def _read_meta(page: ParsedPage, data: StructuredData) -> None:
+    og_type = (page.meta.get("og:type") or [""])[0].lower()
+    if og_type in {"book", "books.book", "product.item"} or any(k.startswith(("citation_", "book:")) for k in page.meta):
+        data.is_book_page = data.is_book_page or og_type != "product.item"
+    for key, values in page.meta.items():
+        target = _META_FIELDS.get(key)
+        if target is None:
+            continue
+        name, source = target
+        for value in values:
+            if name == "isbn" and source == "dc" and not re.search(r"\d{9}[\dXx]|\d{13}|isbn", value, re.I):
+                continue  # DC.identifier holds URNs and local ids too
+            data.candidates.append(Candidate(name, value, source))
+
+
+# --- COinS -----------------------------------------------------------------------
+
+_COINS_FIELDS = {"rft.btitle": "title", "rft.title": "title", "rft.au": "author", "rft.isbn": "isbn",
+                 "rft.pub": "publisher", "rft.date": "date", "rft.language": "language"}
+
+
+def _read_coins(page: ParsedPage, data: StructuredData) -> None:
+    for span in page.coins[:1]:  # the first span is the record; later ones are often related items
+        pairs = parse_qsl(span.replace("&amp;", "&"))
+        aulast = aufirst = ""
+        for key, value in pairs:
+            value = normalize_text(value)
+            if key in _COINS_FIELDS and value:
+                data.candidates.append(Candidate(_COINS_FIELDS[key], value, "coins"))
+            elif key == "rft.aulast":
+                aulast = value
+            elif key == "rft.aufirst":
+                aufirst = value
+        if aulast:
+            data.candidates.append(Candidate("author", f"{aulast}, {aufirst}".strip(" ,"), "coins"))
+        data.is_book_page = True
+
+
+def read_structured(page: ParsedPage) -> StructuredData:
+    """Every candidate the page's machine-readable metadata offers."""
+    data = StructuredData()
+    if page.kind != "html":
+        return data
+    _read_jsonld(page, data)
+    _read_microdata(page, data)
+    _read_meta(page, data)
+    _read_coins(page, data)
+    if page.title_tag:
+        data.candidates.append(Candidate("title", page.title_tag, "title-tag"))
+    if page.canonical:
+        data.candidates.append(Candidate("url", page.canonical, "meta"))
+    return data
