@@ -14,7 +14,7 @@ __all__ = ["SOURCE_PRIORITY", "Candidate", "SourceName"]
 
 SourceName = Literal[
     "jsonld", "microdata", "og", "dc", "citation", "coins", "meta",
-    "dom-label", "dom-heading", "dom-section", "title-tag", "text",
+    "dom-label", "dom-heading", "dom-section", "title-tag", "text-heading", "text",
 ]
 
 # How far a value from each source is trusted before agreement is counted.
@@ -33,6 +33,7 @@ SOURCE_PRIORITY: dict[str, float] = {
     "dom-heading": 0.72,
     "og": 0.65,
     "meta": 0.55,
+    "text-heading": 0.60,  # the line right above a record's metadata in a text dump
     "title-tag": 0.50,
     "text": 0.40,
 }

@@ -19,8 +19,9 @@ from scraper.blocks import Block
 from scraper.candidates import Candidate, SourceName
 from scraper.labels import DESCRIPTION_LABELS, EXCERPT_LABELS, field_for_label
 from scraper.parse import ParsedPage
+from scraper.values import parse_date, split_publisher_imprint
 
-__all__ = ["block_candidates", "section_text", "split_people"]
+__all__ = ["anchored_text", "block_candidates", "section_text", "split_people"]
 
 _PEOPLE_SPLIT = re.compile(r"\s*(?:;|\s/\s|/|&|、|，|\s+(?:and|und|et|y|en|e|i|и)\s+)\s*")
 _MULTIWORD = re.compile(r"\S+\s+\S+")
@@ -46,7 +47,13 @@ def split_people(value: str) -> list[str]:
     return names
 
 
-_BYLINE = re.compile(r"^(?:by|von|de|door|por|par|di)\s+(?P<names>.+)$", re.I)
+# "de"/"di" are also articles and prepositions; "by"-words that are not stay.
+_BYLINE = re.compile(r"^(?:by|von|door|por|par)\s+(?P<names>.+)$", re.I)
+# "German Edition by hermann-hesse", "Edición en Inglés de Raymond Murphy (Autor)":
+# the edition statement before the name is not part of it.
+_EDITION_BYLINE = re.compile(
+    r"^[^()]{0,40}?\b(?:edition|edición|ausgabe|édition|editie|edizione)\b[^()]{0,30}?\b(?:by|de|von|par|door|di)\s+", re.I
+)
 _ROLE_IN_PARENS = re.compile(r"\((?P<role>[^()]{2,40})\)")
 _ROLE_WORDS = {
     "author": "author", "autor": "author", "auteur": "author", "writer": "author", "verfasser": "author",
@@ -57,10 +64,14 @@ _ROLE_WORDS = {
 
 
 def _byline_candidates(text: str, source: SourceName) -> Iterator[Candidate]:
-    # "by Alastair Reynolds (Author), Stephen Baxter (Author)" and
-    # "Alastair Reynolds (Author)" alike: each name carries its role.
+    # "by Alastair Reynolds (Author), Stephen Baxter (Author)" and "Dan Simmons,
+    # Gary Ruddell (Illustrator)" alike: a role in parentheses belongs to the
+    # name just before it; a name with no role of its own is an author.
+    text = _EDITION_BYLINE.sub("", text)
     match = _BYLINE.match(text)
     body = match.group("names") if match else text
+    if not match and not _ROLE_IN_PARENS.search(body):
+        return
     for chunk in re.split(r"(?<=\))\s*[,&]?\s*", body):
         role_match = _ROLE_IN_PARENS.search(chunk)
         role = "author"
@@ -72,9 +83,10 @@ def _byline_candidates(text: str, source: SourceName) -> Iterator[Candidate]:
             role = roles[0]
             chunk = chunk[: role_match.start()]
         elif not match:
-            continue
-        for name in split_people(chunk.strip(" ,")):
-            yield Candidate(role, name, source)
+            continue  # outside a "by ..." line only names with a stated role count
+        names = split_people(chunk.strip(" ,"))
+        for i, name in enumerate(names):
+            yield Candidate(role if i == len(names) - 1 else "author", name, source)
 
 
 def _section_kind(block: Block) -> str | None:
@@ -101,7 +113,7 @@ def _ends_section(block: Block, start: Block) -> bool:
 def section_text(blocks: list[Block], start: int) -> str:
     """The paragraphs of the section opened by ``blocks[start]``, blank-line separated.
 
-    >>> section_text([Block("Synopsis"), Block("One."), Block("Two."), Block("Publisher: X")], 0)
+    >>> section_text([Block("Synopsis"), Block("One."), Block("Two."), Block("Publisher: X", label="Publisher", value="X")], 0)
     'One.\\n\\nTwo.'
     """
     opener = blocks[start]
@@ -127,39 +139,66 @@ def _label_candidates(block: Block, source: SourceName) -> Iterator[Candidate]:
         for subject in re.split(r"\s*[,;|>›]\s*", value):
             if subject and not subject.isdigit():
                 yield Candidate("subject", subject, source)
-    else:
+    elif name == "imprint":
+        publisher, date = split_publisher_imprint(value)
+        if publisher:
+            yield Candidate("publisher", publisher, source)
+        if date:
+            yield Candidate("date", date, source)
+    elif name != "other":
         yield Candidate(name, value, source)
 
 
-def _text_title_candidates(blocks: list[Block]) -> Iterator[Candidate]:
+def _text_title_candidates(blocks: list[Block], people: set[str]) -> Iterator[Candidate]:
     # In a text dump the title is the line the page keeps repeating, bare or
     # wrapped in chrome ("Title: Site: Author: ISBN: Books", "Title Hardcover –
     # 30 Jan. 2020"). Count, for each short line and each of its chrome
-    # prefixes, how many lines start with it; the best-supported one wins.
-    head = blocks[:300]
+    # prefixes, how many short lines start with it; the best-supported one wins.
+    # Only the top of the page counts: a title repeats near its top, while
+    # widget labels ("Verified Purchase", "Feedback") repeat all the way down.
+    window = blocks[: max(60, len(blocks) // 3)]
+    head = [b for b in window if len(b.text) <= 150]
     folded = [fold(b.text) for b in head]
-    support: Counter[str] = Counter()
     first_seen: dict[str, int] = {}
     originals: dict[str, str] = {}
     for i, block in enumerate(head):
-        if len(block.text) > 150 or block.label or block.text.endswith((".", "!", "?", "。")):
+        if block.label or block.text.endswith((".", "!", "?", "。")):
             continue
         options = [(folded[i], block.text)]
         for match in re.finditer(r"\s+[|/–—-]\s+|\s*[:：]\s+", block.text):
             options.append((fold(block.text[: match.start()]), block.text[: match.start()]))
         for key, original in options:
-            if len(key) < 2 or key in first_seen or field_for_label(original) or match_phrase(original):
+            if len(key) < 2 or key in first_seen or key in people or sum(c.isalpha() for c in key) < 2:
+                continue
+            if field_for_label(original) or match_phrase(original):
                 continue
             first_seen[key] = i
             originals[key] = original
-    for key in first_seen:
-        support[key] = sum(1 for f in folded if f == key or f.startswith(key + " "))
-    ranked = sorted(
-        (k for k in support if support[k] >= 2),
-        key=lambda k: (-support[k], first_seen[k], -len(k)),
-    )
+    for i, block in enumerate(head):
+        # "Title: Site: Author: ISBN: Books" -- a dump of the page's <title>:
+        # the part before the first separator is the title.
+        if _ISBN_IN_LINE.search(block.text):
+            first = re.split(r"\s+[|/–—-]\s+|\s*[:：]\s+", block.text, maxsplit=1)[0]
+            if first and first != block.text and fold(first) not in people:
+                yield Candidate("title", first, "title-tag")
+                break
+    support = Counter({key: sum(1 for f in folded if f == key or f.startswith(key + " ")) for key in first_seen})
+    ranked = sorted((k for k in support if support[k] >= 2), key=lambda k: (-support[k], first_seen[k], -len(k)))
     for key in ranked[:1]:
         yield Candidate("title", originals[key], "text")
+    # Catalog records put the title right above their metadata: the last
+    # short line before the first author/publisher/ISBN label is a candidate.
+    for i, block in enumerate(head):
+        if block.label and field_for_label(block.label) in {"author", "publisher", "isbn", "date"}:
+            for previous in reversed(head[max(0, i - 3) : i]):
+                text = previous.text
+                if previous.label or text.endswith((".", "!", "?", "。")) or fold(text) in people:
+                    continue
+                if match_phrase(text) or field_for_label(text) or sum(c.isalpha() for c in text) < 2:
+                    continue
+                yield Candidate("title", text, "text-heading")
+                break
+            break
 
 
 def block_candidates(page: ParsedPage, blocks: list[Block]) -> tuple[list[Candidate], dict[str, str]]:
@@ -179,18 +218,76 @@ def block_candidates(page: ParsedPage, blocks: list[Block]) -> tuple[list[Candid
             continue
         if block.label:
             out.extend(_label_candidates(block, label_source))
+            # "Published: München: Knaur" with "Juni 2024" on the next line:
+            # an imprint's date may sit in the unlabelled block after it.
+            follower = blocks[i + 1] if i + 1 < len(blocks) else None
+            if (
+                field_for_label(block.label) in {"imprint", "date"}
+                and follower is not None
+                and not follower.label
+                and len(follower.text) < 30
+                and parse_date(follower.text)
+            ):
+                out.append(Candidate("date", follower.text, label_source))
             continue
-        if html and block.heading == 1 and not seen_h1:
+        if html and block.heading == 1 and len(block.text) < 300:
+            # Pages have several h1s (a widget's, the product's): each is a
+            # candidate and agreement with the other sources picks one.
             seen_h1 = True
             out.append(Candidate("title", block.text, "dom-heading"))
-        if bylines < 2 and len(block.text) < 300 and (_BYLINE.match(block.text) or _ROLE_IN_PARENS.search(block.text)):
+        if bylines < 2 and len(block.text) < 200 and (_BYLINE.match(block.text) or _ROLE_IN_PARENS.search(block.text)):
             found = list(_byline_candidates(block.text, "dom-heading" if html else "text"))
             if found:
                 bylines += 1
                 out.extend(found)
+    if html and not seen_h1:
+        top = [b for b in blocks if b.heading and not b.label and len(b.text) < 200]
+        if top:
+            best = min(top, key=lambda b: b.heading)
+            out.append(Candidate("title", best.text, "dom-heading"))
     if not html or not seen_h1:
         # Repetition is the evidence, and cleaning removed the repeats: count
         # on the page as parsed.
-        out.extend(_text_title_candidates(page.blocks))
+        people = {fold(c.value) for c in out if c.field in {"author", "translator", "editor", "illustrator"}}
+        out.extend(_text_title_candidates(page.blocks, people))
     return out, sections
 
+
+
+_ISBN_IN_LINE = re.compile(r"(?<!\d)97[89]\d{10}(?!\d)|(?<!\d)\d{9}[\dX](?!\d)")
+_ANCHOR_TAIL = re.compile(r"\s*(\.\.\.|…|\.\s\.\s\.)\s*$")
+_MIN_ANCHOR = 30
+
+
+def anchored_text(blocks: list[Block], anchors: list[str]) -> str | None:
+    """The visible text a (usually truncated) meta description is the start of.
+
+    Link-preview descriptions are the synopsis cut to ~150 characters. The
+    block that starts with the same words is the synopsis in full, followed by
+    the paragraphs that sit in the same container.
+
+    >>> anchored_text([Block("Nav"), Block("On the world called Hyperion, beyond the law of men. More.", path="d.x"),
+    ...                Block("Second paragraph.", path="d.x"), Block("Footer", path="f")],
+    ...               ["On the world called Hyperion, beyond the l…"])
+    'On the world called Hyperion, beyond the law of men. More.\\n\\nSecond paragraph.'
+    """
+    stems = []
+    for anchor in anchors:
+        stem = fold(_ANCHOR_TAIL.sub("", anchor))[:80]
+        if len(stem) >= _MIN_ANCHOR:
+            # the last word of a cut preview may itself be cut
+            stems.append(stem.rsplit(" ", 1)[0] if anchor.rstrip().endswith(("…", "...")) else stem)
+    if not stems:
+        return None
+    for i, block in enumerate(blocks):
+        if block.heading or block.label or len(block.text) < _MIN_ANCHOR:
+            continue
+        key = fold(block.text)
+        if any(key.startswith(stem) for stem in stems):
+            paragraphs = [block.text]
+            for follower in blocks[i + 1 :]:
+                if follower.path != block.path or follower.heading or follower.label or _ends_section(follower, block):
+                    break
+                paragraphs.append(follower.text)
+            return "\n\n".join(paragraphs)
+    return None

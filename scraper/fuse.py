@@ -14,7 +14,9 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from normalizers.residue import match_phrase
 from normalizers.text import fold
+from scraper.labels import field_for_label
 from scraper.candidates import Candidate
 from scraper.records import Provenance
 from scraper.values import (
@@ -80,28 +82,53 @@ _EDITION_SUFFIX = re.compile(
 )
 
 
+_SERIES_SUFFIX = re.compile(r"\s*[(\[][^()\[\]]*?(?:#\s*\d+(?:\.\d+)?|\b(?:book|vol\.?|volume|band|tome|deel|tomo|nr\.?)\s*\d+)[)\]]\s*$", re.I)
+_CHROME_SPLIT = re.compile(r"\s+[|–—-]\s+|\s*[:：]\s+|\s*\|\s*|\s+by\s+(?=[A-Z])")
+
+
+# A title never holds a domain name or an ISBN: a variant that does is site chrome.
+_CHROME_TOKEN = re.compile(r"\b[\w-]+\.(?:com|co\.uk|de|es|fr|nl|be|org|net|it|pl|cn|tw)\b|\d{9}[\dX]|\d{13}", re.I)
+
+
+def _clean_title(text: str) -> str:
+    text = _ISBD_RESPONSIBILITY.sub("", text).strip(" /:;,")
+    text = _SERIES_SUFFIX.sub("", text)
+    return _EDITION_SUFFIX.sub("", text).strip(" -–—:;,")
+
+
 def _title_variants(cand: Candidate) -> list[str]:
-    text = _ISBD_RESPONSIBILITY.sub("", cand.value).strip(" /:;,")
-    text = _EDITION_SUFFIX.sub("", text).strip(" -–—:;,")
-    variants = [text]
-    if cand.source in {"og", "title-tag", "meta"}:
-        # Link-preview titles glue the site name on; every chrome prefix is a candidate.
-        for match in re.finditer(r"\s+[|–—-]\s+|\s*[:：]\s+|\s*\|\s*", text):
-            prefix = text[: match.start()].strip()
-            if prefix:
-                variants.append(prefix)
-    return [v for v in variants if v]
+    """The candidate's text and, for chrome-prone sources, its parts between separators.
+
+    >>> _title_variants(Candidate("title", "Hyperion (Hyperion Cantos, #1) by Dan Simmons | Goodreads", "title-tag"))
+    ['Hyperion (Hyperion Cantos, #1) by Dan Simmons | Goodreads', 'Hyperion', 'Dan Simmons', 'Goodreads']
+    """
+    text = _clean_title(cand.value)
+    variants = [text] if text else []
+    if cand.source in {"og", "title-tag", "meta", "dom-heading"}:
+        # Link-preview titles glue the site name on, before or after: each
+        # piece between separators is a candidate; agreement decides.
+        pieces = [p.strip() for p in _CHROME_SPLIT.split(text)]
+        if len(pieces) > 1:
+            variants.extend(_clean_title(p) for p in pieces if p)
+    return [v for v in variants if v and not field_for_label(v) and match_phrase(v) is None and not _CHROME_TOKEN.search(v)]
 
 
-def _fuse_title(candidates: list[Candidate], fused: Fused, author_keys: set[str]) -> None:
+VISIBLE_BONUS = 0.3  # a title a reader can see on the page beats one only machines see
+
+
+def _fuse_title(candidates: list[Candidate], fused: Fused, author_keys: set[str], visible: set[str]) -> None:
     titles = [c for c in candidates if c.field == "title"]
+    for cand in titles:
+        series = _SERIES_SUFFIX.search(cand.value)
+        if series and cand.source in {"jsonld", "og", "microdata", "title-tag"}:
+            fused.values.setdefault("series", series.group(0).strip(" ()[]"))
     support: dict[str, float] = {}
     best_text: dict[str, tuple[float, str, str]] = {}
     for cand in titles:
         variants = _title_variants(cand)
         for rank, variant in enumerate(variants):
             key = fold(variant)
-            if not key:
+            if not key or key in author_keys:
                 continue
             # A site's whole <title> is weak evidence; its prefixes only count
             # when another source agrees with them.
@@ -111,6 +138,9 @@ def _fuse_title(candidates: list[Candidate], fused: Fused, author_keys: set[str]
                 best_text[key] = (weight, variant, cand.source)
     if not support:
         return
+    for key in support:
+        if key in visible:
+            support[key] += VISIBLE_BONUS
     best = max(support, key=lambda k: (support[k], -len(k)))
     _, title, source = best_text[best]
     rejected = tuple((best_text[k][1], best_text[k][2]) for k in sorted(support, key=lambda k: -support[k]) if k != best)[:5]
@@ -145,7 +175,8 @@ def _split_subtitle(title: str, author_keys: set[str]) -> tuple[str, str | None]
     head, tail = title[: match.start()].strip(), title[match.end() :].strip()
     if not tail:
         return head, None
-    tail_names = {fold(n) for n in re.split(r"\s*(?:&|,| and | und )\s*", tail)}
+    first = re.split(r"\s*[:：]\s+", tail, maxsplit=1)[0]
+    tail_names = {fold(n) for n in re.split(r"\s*(?:&|,| and | und )\s*", first)}
     if tail_names and tail_names <= author_keys:
         return head, None
     return head, tail
@@ -171,6 +202,10 @@ def _fuse_people(candidates: list[Candidate], fused: Fused) -> None:
         return
     # Authors come from the most trusted source that names any; a source's
     # list is taken whole (the order is the page's), other roles are merged in.
+    # A role stated anywhere ("Gary Ruddell (Illustrator)") beats "author",
+    # which is what sources say when they do not know (JSON-LD lists everyone).
+    stated_roles = {fold(n): r for people in by_source.values() for n, r in people if r != "author"}
+    by_source = {s: [(n, stated_roles.get(fold(n), r)) for n, r in people] for s, people in by_source.items()}
     with_authors = [s for s in by_source if any(r == "author" for _, r in by_source[s])]
     best = max(with_authors or by_source, key=lambda s: (priority[s], len(by_source[s])))
     seen: set[str] = set()
@@ -220,12 +255,16 @@ def _publisher(value: str) -> str | None:
     return publisher
 
 
-def fuse(candidates: list[Candidate]) -> Fused:
-    """Choose every field's value from ``candidates``."""
+def fuse(candidates: list[Candidate], visible: set[str] = frozenset()) -> Fused:  # type: ignore[assignment]
+    """Choose every field's value from ``candidates``.
+
+    ``visible`` holds the folded text of the page's cleaned short blocks: a
+    title a reader can see there is preferred to one only metadata gives.
+    """
     fused = Fused()
     _fuse_people(candidates, fused)
     author_keys = {fold(n) for n, r in fused.people if r == "author"}
-    _fuse_title(candidates, fused, author_keys)
+    _fuse_title(candidates, fused, author_keys, visible)
     _fuse_isbns(candidates, fused)
     # Dates hide inside publisher lines ("Gollancz (30 Jan. 2020)").
     extra = [

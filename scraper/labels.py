@@ -8,12 +8,16 @@ Each group says why its less obvious members are there.
 
 from __future__ import annotations
 
+import re
+
 from normalizers.text import fold
 
 __all__ = ["DESCRIPTION_LABELS", "EXCERPT_LABELS", "FIELD_LABELS", "field_for_label"]
 
 _FIELDS: dict[str, tuple[str, ...]] = {
-    "title": ("title", "titel", "titre", "título", "titolo", "书名", "書名", "title proper"),
+    # ISFDB and other bibliographic databases call the edition a "publication"
+    "title": ("title", "titel", "titre", "título", "titolo", "书名", "書名", "title proper", "publication",
+              "book title", "boektitel", "buchtitel"),
     "subtitle": ("subtitle", "untertitel", "sous titre", "subtítulo", "ondertitel", "副标题", "副標題"),
     "author": (
         "author", "authors", "auteur", "auteurs", "autor", "autoren", "autor in", "verfasser",
@@ -32,17 +36,20 @@ _FIELDS: dict[str, tuple[str, ...]] = {
     "publisher": ("publisher", "publishers", "verlag", "uitgever", "uitgeverij", "éditeur",
                   "éditeurs", "editorial", "editor a", "出版社", "出版者", "publisher name",
                   "published by", "verlag herausgeber"),
-    "date": ("publication date", "date published", "published", "publication", "pub date",
+    "date": ("publication date", "date published", "published", "pub date",
              "release date", "erscheinungsdatum", "erscheinungsjahr", "erschienen",
              "erscheinungstermin", "datum van publicatie", "verschijningsdatum", "date de parution",
+             "verschenen", "eerste druk",
              "date de publication", "parution", "fecha de publicación", "fecha de lanzamiento",
              "出版年", "出版日期", "出版时间", "出版時間", "year", "jaar", "jahr",
-             "year published", "publication year", "date", "datum", "druk",
-             # library records print the imprint ("Place : Publisher, Year") under these
-             "erschienen", "veröffentlicht", "impressum", "verlag ort jahr"),
+             "year published", "publication year", "date", "datum", "druk"),
+    # library records print the imprint ("Place : Publisher, Year") under these
+    "imprint": ("published", "imprint", "erschienen", "veröffentlicht", "impressum", "verlag ort jahr",
+                "publication info", "publication information", "publicatie", "publication details",
+                "erscheinungsort", "ort verlag jahr", "pubblicazione", "publicación"),
     "isbn": ("isbn", "isbn 10", "isbn 13", "isbn10", "isbn13", "ean", "ean isbn", "isbn ean",
              "barcode", "eisbn", "e isbn", "isbn issn", "isbn 13 ean", "gtin"),
-    "pages": ("pages", "print length", "page count", "number of pages", "seiten", "seitenzahl",
+    "pages": ("pages", "print length", "extent", "length", "page count", "number of pages", "seiten", "seitenzahl",
               "umfang", "aantal pagina s", "aantal paginas", "nombre de pages", "número de páginas",
               "页数", "頁數", "paperback", "hardcover", "taschenbuch", "gebundene ausgabe",
               "broché", "tapa blanda", "tapa dura", "pagina s"),
@@ -51,7 +58,14 @@ _FIELDS: dict[str, tuple[str, ...]] = {
     "series": ("series", "reihe", "serie", "série", "colección", "丛书", "叢書", "collection",
                "book series", "publication series", "pub series"),
     "format": ("format", "binding", "einband", "bindwijze", "reliure", "encuadernación",
-               "装帧", "裝幀", "editie", "edition", "ausgabe", "édition", "edición", "版次"),
+               "裝幀", "editie", "edition", "ausgabe", "édition", "edición", "版次"),
+    # labels of fields a Book does not hold; knowing them keeps their values
+    # out of titles and descriptions
+    "other": ("cover", "price", "prijs", "preis", "prix", "precio", "type", "notes", "note", "record id",
+              "dimensions", "abmessungen", "afmetingen", "weight", "gewicht", "item weight", "asin",
+              "best sellers rank", "customer reviews", "country", "land", "topic", "reading age",
+              "kaft", "kleur", "oclc", "lccn", "ddc", "uitvoering", "condition", "zustand", "état",
+              "external ids", "verifier", "定价", "装帧", "页码"),
     "subjects": ("subjects", "subject", "genres", "genre", "schlagwörter", "schlagwort",
                  "onderwerp", "sujets", "materias", "tags", "categories", "category"),
 }
@@ -79,10 +93,15 @@ EXCERPT_LABELS = frozenset(
 FIELD_LABELS: dict[str, str] = {fold(label): name for name, labels in _FIELDS.items() for label in labels}
 
 
+_PLURAL_MARK = re.compile(r"\((?:s|e|en|es|in|innen|nen)\)", re.I)
+
+
 def field_for_label(label: str) -> str | None:
     """The field a printed label names, or None.
 
-    >>> field_for_label("ISBN-13 :"), field_for_label("Uitgever"), field_for_label("Hello")
+    >>> field_for_label("ISBN-13 :"), field_for_label("Uitgever(s)"), field_for_label("Hello")
     ('isbn', 'publisher', None)
     """
-    return FIELD_LABELS.get(fold(label))
+    if len(label) > 60:
+        return None
+    return FIELD_LABELS.get(fold(_PLURAL_MARK.sub("", label)))

@@ -267,6 +267,10 @@ def parse_html(text: str | bytes, *, charset: str = "") -> ParsedPage:
 # --- text dumps --------------------------------------------------------------
 
 
+_DECORATED_HEADING = re.compile(r"^.{1,40}?\s*(?:[·•.]\s*){4,}$")
+_DECORATION = re.compile(r"\s*(?:[·•.]\s*){4,}$")
+
+
 def parse_text(text: str, *, charset: str = "") -> ParsedPage:
     """Split a text dump into line blocks; a line after a blank line starts a paragraph.
 
@@ -280,7 +284,9 @@ def parse_text(text: str, *, charset: str = "") -> ParsedPage:
         if not line:
             after_blank = True
             continue
-        blocks.append(Block(text=line, tag="para" if after_blank else "line"))
+        # "内容简介 · · · · · ·": a label decorated with a dotted rule is a heading.
+        heading = 2 if _DECORATED_HEADING.match(line) else 0
+        blocks.append(Block(text=_DECORATION.sub("", line) if heading else line, tag="para" if after_blank else "line", heading=heading))
         after_blank = False
     return ParsedPage(kind="text", blocks=pair_labels(blocks), charset=charset)
 
@@ -324,7 +330,7 @@ def pair_labels(blocks: list[Block]) -> list[Block]:
     pending: str = ""
     for block in blocks:
         text = block.text
-        if pending and not block.heading:
+        if pending and not block.heading and not (len(text) <= 40 and field_for_label(text.rstrip(" :："))):
             out.append(replace(block, label=pending, value=text))
             pending = ""
             continue

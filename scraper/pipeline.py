@@ -9,6 +9,7 @@ result, tagged with its rule.
 from __future__ import annotations
 
 import re
+import re
 from dataclasses import dataclass
 
 from pydantic import ValidationError
@@ -18,7 +19,7 @@ from normalizers.residue import match_phrase
 from normalizers.text import fold
 from scraper.blocks import Block, Removed
 from scraper.candidates import Candidate
-from scraper.extract import block_candidates
+from scraper.extract import anchored_text, block_candidates
 from scraper.fuse import Fused, fuse
 from scraper.language import detect_language
 from scraper.parse import ParsedPage, parse_page
@@ -40,6 +41,7 @@ class CleanConfig:
 DEFAULT_CONFIG = CleanConfig()
 
 _MIN_DESCRIPTION = 40
+_ISBD_TAIL = re.compile(r"\s+/\s+.*$")  # "Title / Author." as library records print it
 
 
 def _strip_residue_paragraphs(text: str, removed: list[Removed]) -> str:
@@ -56,9 +58,16 @@ def _strip_residue_paragraphs(text: str, removed: list[Removed]) -> str:
 
 
 def _choose_description(
-    sections: dict[str, str], candidates: list[Candidate], removed: list[Removed]
+    sections: dict[str, str], candidates: list[Candidate], blocks: list[Block], removed: list[Removed]
 ) -> tuple[str | None, str]:
     visible = sections.get("description", "")
+    if not visible:
+        # A meta description that repeats the page title is the title, not a synopsis.
+        titles = [fold(c.value)[:30] for c in candidates if c.field == "title" and c.source in {"title-tag", "og"}]
+        anchors = [
+            c.value for c in candidates if c.field == "description" and not any(t and fold(c.value).startswith(t) for t in titles)
+        ]
+        visible = anchored_text(blocks, anchors) or ""
     machine = [c for c in candidates if c.field == "description" and c.source in {"jsonld", "microdata", "dc"}]
     machine_text = max((c.value for c in machine), key=len, default="")
     if machine_text and visible:
@@ -116,10 +125,12 @@ def clean_page(page: RawPage, config: CleanConfig = DEFAULT_CONFIG) -> Book | Re
     removed = list(cleaned.removed)
     text_candidates, sections = block_candidates(parsed, cleaned.blocks)
     candidates = [*structured.candidates, *text_candidates]
-    fused = fuse(candidates)
+    visible = {fold(b.text) for b in cleaned.blocks if len(b.text) <= 300}
+    visible |= {fold(_ISBD_TAIL.sub("", b.value)) for b in cleaned.blocks if b.value and len(b.value) <= 300}
+    fused = fuse(candidates, visible)
     removed.extend(Removed("invalid_isbn", i) for i in fused.invalid_isbns)
 
-    description, _ = _choose_description(sections, candidates, removed)
+    description, _ = _choose_description(sections, candidates, cleaned.blocks, removed)
     excerpt = sections.get("excerpt") or None
     reason = _reject_reason(fused, structured, cleaned.blocks, removed, bool(description or excerpt))
     if reason is not None:

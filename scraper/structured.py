@@ -236,7 +236,7 @@ def _read_microdata(page: ParsedPage, data: StructuredData) -> None:
         if prop.item_id == main:
             value = html_to_text(prop.value) if name == "description" else prop.value
             data.candidates.append(Candidate(name, value, "microdata"))
-        elif prop.item_type.lower() in {"person", "organization"} and prop.prop.lower() == "name" and prop.depth >= 1:
+        elif prop.item_type.lower() == "person" and prop.prop.lower() == "name" and prop.depth >= 1:
             # A Person nested in the book: microdata loses which property held
             # it, and on catalog pages that is nearly always the author.
             data.candidates.append(Candidate("author", prop.value, "microdata"))

@@ -55,7 +55,7 @@ def clean_person_name(raw: str) -> str | None:
     >>> clean_person_name("") is None, clean_person_name("Search results") is None
     (True, True)
     """
-    name = _ROLE_SUFFIX.sub(" ", raw).strip()
+    name = _ROLE_SUFFIX.sub(" ", raw).strip(" •·*-–—|,;")
     name = _NATIONALITY.sub("", name)
     name = _BY_PREFIX.sub("", name)
     name = _LIFE_DATES.sub("", name).strip()
@@ -68,12 +68,17 @@ def clean_person_name(raw: str) -> str | None:
     if re.fullmatch(r"[a-z]+(?:-[a-z]+)+", name):  # URL slugs: "hermann-hesse"
         name = " ".join(part.capitalize() for part in name.split("-"))
     name = " ".join(name.split())
-    if not name or len(name) > 80 or re.search(r"\d{2,}|https?:|@", name):
+    if not name or len(name) > 80 or len(name.split()) > 6 or re.search(r"\d{2,}|https?:|@", name):
+        return None
+    # Names hold at most one lower-case particle ("van", "de"); more is a sentence.
+    if sum(1 for w in name.split() if w[0].islower() and w not in _PARTICLES) >= 2:
         return None
     if fold(name) in _NOT_NAMES:
         return None
     return name
 
+
+_PARTICLES = frozenset({"van", "von", "de", "der", "den", "la", "le", "du", "da", "di", "del", "y", "e", "ten", "ter", "bin", "al", "zu", "dos", "das"})
 
 # Strings that sit where a name should be when a widget failed (Zotero #1527).
 _NOT_NAMES = frozenset({"search results", "unknown", "anonymous author", "various", "n a", "none", "more",

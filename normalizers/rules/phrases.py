@@ -104,6 +104,8 @@ PHRASE_RULES: tuple[PhraseRule, ...] = (
         r"(facebook|twitter|pinterest|whatsapp|email|e-mail|linkedin|tweet|pin it|copy link)",
         r"partager( sur)?.*", r"teilen( auf)?.*", r"compartir( en)?.*", r"delen( op)?.*",
         r"copied to clipboard|erfolgreich in die zwischenablage kopiert|link kopieren",
+        # "follow the author" buttons sit in the byline area on store pages
+        r"follow( the author)?|sigue al autor|seguir|dem autor folgen|folgen|suivre( l'auteur)?|volg( de auteur)?",
         max_len=60,
     ),
     # Cookie banners.
