@@ -108,6 +108,11 @@ class RunSummary:
     rejects: Counter[str] = field(default_factory=Counter)
     skipped: Counter[str] = field(default_factory=Counter)
     removals: Counter[str] = field(default_factory=Counter)
+    non_pages: int = 0  # archive records that are not pages (requests, images...): no reject
+
+    def add_non_page(self) -> None:
+        """Count an archive record that is not a page; it is neither a record nor a reject."""
+        self.non_pages += 1
 
     def add(self, item: Book | Reject | SkippedInput) -> None:
         """Count one result. Removals are counted for rejects too: they were cut all the same."""
@@ -137,6 +142,7 @@ class RunSummary:
             "rejects": dict(self.rejects.most_common()),
             "skipped": dict(self.skipped.most_common()),
             "removals": dict(self.removals.most_common()),
+            "non_page_records": self.non_pages,
         }
 
     def render(self, *, top: int = TOP_RULES) -> str:
@@ -145,6 +151,8 @@ class RunSummary:
             f"clean: {_plural(self.inputs, 'input')} -> {_plural(self.records, 'record')}, "
             f"{_plural(self.rejects.total(), 'reject')}, {self.skipped.total()} skipped"
         ]
+        if self.non_pages:
+            lines.append(f"  non-page archive records passed over: {self.non_pages}")
         if self.rejects:
             lines.append("  rejects: " + ", ".join(f"{k} {v}" for k, v in self.rejects.most_common()))
         if self.skipped:

@@ -14,6 +14,7 @@ from collections import Counter
 from collections.abc import Iterator
 
 from normalizers.residue import match_phrase
+from normalizers.rules.phrases import NEUTRAL_SECTION_HEADINGS
 from normalizers.text import fold
 from scraper.blocks import Block
 from scraper.candidates import Candidate, SourceName
@@ -21,7 +22,7 @@ from scraper.labels import DESCRIPTION_LABELS, EXCERPT_LABELS, field_for_label
 from scraper.parse import ParsedPage
 from scraper.values import parse_date, split_publisher_imprint
 
-__all__ = ["anchored_text", "block_candidates", "section_text", "split_people"]
+__all__ = ["anchored_text", "block_candidates", "lead_prose", "section_text", "split_people"]
 
 _PEOPLE_SPLIT = re.compile(r"\s*(?:;|\s/\s|/|&|、|，|\s+(?:and|und|et|y|en|e|i|и)\s+)\s*")
 _MULTIWORD = re.compile(r"\S+\s+\S+")
@@ -48,6 +49,9 @@ def split_people(value: str) -> list[str]:
 
 
 # "de"/"di" are also articles and prepositions; "by"-words that are not stay.
+# Sections about something other than the book's content: a prose run stops there.
+_STOP_SECTIONS = frozenset(fold(s) for s in NEUTRAL_SECTION_HEADINGS)
+
 _BYLINE = re.compile(r"^(?:by|von|door|por|par)\s+(?P<names>.+)$", re.I)
 # "German Edition by hermann-hesse", "Edición en Inglés de Raymond Murphy (Autor)":
 # the edition statement before the name is not part of it.
@@ -291,3 +295,58 @@ def anchored_text(blocks: list[Block], anchors: list[str]) -> str | None:
                 paragraphs.append(follower.text)
             return "\n\n".join(paragraphs)
     return None
+
+
+_PROSE_END = (".", "!", "?", "。", "！", "？", "\"", "”", "’", "'", "»", ")")
+_MIN_LEAD = 200
+
+
+def _is_prose(block: Block) -> bool:
+    text = block.text
+    return (
+        not block.heading
+        and not block.label
+        and block.link_density < 0.3
+        and (
+            len(text) >= 120
+            or (len(text) >= 30 and text.endswith(_PROSE_END))
+            # a press quote with its source after it: "'A blinding read' SUN"
+            or (len(text) >= 40 and len(text.split()) >= 6 and any(q in text for q in "'\"‘’“”«»"))
+        )
+    )
+
+
+def lead_prose(blocks: list[Block], title: str) -> str | None:
+    """The first run of prose after the title and before the record's metadata.
+
+    Store and catalog pages that print a synopsis without a label print it
+    between the title and the details table; notes, bios and reviews come
+    after the details. A run must hold real prose (200+ characters).
+
+    >>> lead_prose([Block("Bone Silence", heading=1), Block("x" * 150 + "."), Block("More prose here."),
+    ...             Block("Gollancz", label="Publisher", value="Gollancz"), Block("y" * 300 + ".")], "Bone Silence")
+    'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx.\\n\\nMore prose here.'
+    """
+    key = fold(title)
+    starts = [i for i, b in enumerate(blocks) if key and fold(b.text).startswith(key)]
+    if not starts:
+        return None
+    # The main heading is where the record starts; a <title> echo may come first.
+    start = next((i for i in starts if blocks[i].heading), starts[0])
+    run: list[str] = []
+    for block in blocks[start + 1 :]:
+        if block.label and field_for_label(block.label) in {"publisher", "isbn", "date", "pages", "language", "imprint"}:
+            break
+        if _section_kind(block) or fold(block.text) in _STOP_SECTIONS:
+            break
+        if _is_prose(block):
+            run.append(block.text)
+            continue
+        if _long_enough(run):
+            break
+        run = []
+    return "\n\n".join(run) if _long_enough(run) else None
+
+
+def _long_enough(run: list[str]) -> bool:
+    return sum(len(t) for t in run) >= _MIN_LEAD and any(len(t) >= 120 or t.endswith(_PROSE_END) for t in run)

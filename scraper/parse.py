@@ -231,7 +231,12 @@ def _collect_microdata(tree: LexborHTMLParser, page: ParsedPage) -> None:
             owner = owner.parent
         if "itemscope" in attrs:
             continue  # a nested item: its own props are collected with their owner
-        value = attrs.get("content") or attrs.get("datetime") or attrs.get("href") or attrs.get("src")
+        value = attrs.get("content") or attrs.get("datetime")
+        if value is None and node.tag in {"a", "link", "img", "area"}:
+            # A linked name ("<a itemprop=author href=/authors/OL1A>Alan Moore</a>")
+            # is worth more as its text than as the URL the spec would take.
+            text = node.text(deep=True, separator=" ").strip()
+            value = text or attrs.get("href") or attrs.get("src")
         if value is None:
             value = node.text(deep=True, separator=" ")
         value = normalize_text(value, keep_paragraphs=True)

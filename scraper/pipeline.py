@@ -19,7 +19,7 @@ from normalizers.residue import match_phrase
 from normalizers.text import fold
 from scraper.blocks import Block, Removed
 from scraper.candidates import Candidate
-from scraper.extract import anchored_text, block_candidates
+from scraper.extract import anchored_text, block_candidates, lead_prose
 from scraper.fuse import Fused, fuse
 from scraper.language import detect_language
 from scraper.parse import ParsedPage, parse_page
@@ -58,7 +58,7 @@ def _strip_residue_paragraphs(text: str, removed: list[Removed]) -> str:
 
 
 def _choose_description(
-    sections: dict[str, str], candidates: list[Candidate], blocks: list[Block], removed: list[Removed]
+    sections: dict[str, str], candidates: list[Candidate], blocks: list[Block], removed: list[Removed], title: str
 ) -> tuple[str | None, str]:
     visible = sections.get("description", "")
     if not visible:
@@ -77,6 +77,10 @@ def _choose_description(
             return _strip_residue_paragraphs(machine_text, removed), machine[0].source
     if len(visible) >= _MIN_DESCRIPTION:
         return visible, "dom-section"
+    if not machine_text and title:
+        lead = lead_prose(blocks, title)
+        if lead:
+            return lead, "text"
     if len(machine_text) >= _MIN_DESCRIPTION:
         return _strip_residue_paragraphs(machine_text, removed), machine[0].source
     return None, ""
@@ -130,7 +134,7 @@ def clean_page(page: RawPage, config: CleanConfig = DEFAULT_CONFIG) -> Book | Re
     fused = fuse(candidates, visible)
     removed.extend(Removed("invalid_isbn", i) for i in fused.invalid_isbns)
 
-    description, _ = _choose_description(sections, candidates, cleaned.blocks, removed)
+    description, _ = _choose_description(sections, candidates, cleaned.blocks, removed, fused.values.get("title", ""))
     excerpt = sections.get("excerpt") or None
     reason = _reject_reason(fused, structured, cleaned.blocks, removed, bool(description or excerpt))
     if reason is not None:

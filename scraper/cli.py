@@ -1,0 +1,305 @@
+"""The command line: ``catalog-scraper clean | eval | schema`` (and ``fetch``, ``scrape``,
+``demo-server`` and the batch options of ``clean`` when those modules are installed).
+
+Exit codes: 0 the command ran (for ``clean``: at least one page was cleaned,
+whatever became of it); 2 the arguments are unusable (no inputs, nothing
+readable among them, a missing gold file, an output folder that does not
+exist), with one ``catalog-scraper: error: ...`` line on stderr and never a
+traceback; 130 interrupted.
+
+A bad page never stops ``clean``: it becomes a Reject (an unexpected exception
+is a ``parse_failed`` reject with a one-line detail), and an input that holds
+no page (a missing file, a non-page file in a folder) is reported as skipped
+while the run goes on.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import json
+import os
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import ExitStack
+from pathlib import Path
+from types import ModuleType
+from typing import IO, NoReturn
+
+from normalizers import TEXT_STEPS_WITHOUT_PHRASES
+from scraper import __version__
+from scraper.emit import JsonlWriter, RunSummary
+from scraper.evaluate import evaluate, format_report
+from scraper.pipeline import CleanConfig, clean_page
+from scraper.records import Book, Reject, Source
+from scraper.sources import RawPage, SkippedInput, iter_pages
+
+__all__ = ["build_parser", "main"]
+
+PROG = "catalog-scraper"
+EXIT_OK = 0
+EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
+MAX_DETAIL = 300
+
+
+class UsageError(Exception):
+    """Arguments that cannot be used; reported as one line, exit code 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    # argparse prints the whole usage block before its error; a user who typed
+    # one wrong thing gets one line naming it, and --help for the rest.
+    def error(self, message: str) -> NoReturn:
+        _say_error(f"{message} (see '{self.prog} --help')")
+        raise SystemExit(EXIT_USAGE)
+
+
+def _say_error(message: str) -> None:
+    print(f"{PROG}: error: {message}", file=sys.stderr)
+
+
+def _one_line(exc: BaseException) -> str:
+    text = " ".join(str(exc).split()) or "no message"
+    text = f"{type(exc).__name__}: {text}"
+    return text if len(text) <= MAX_DETAIL else text[: MAX_DETAIL - 1] + "…"
+
+
+# --- optional parts -------------------------------------------------------------------
+
+
+def _optional_module(name: str) -> ModuleType | None:
+    """Import a module that another part of the project may not ship (or ships broken)."""
+    import importlib
+
+    try:
+        return importlib.import_module(name)
+    except ImportError:
+        return None
+
+
+def _non_page_types() -> tuple[type, ...]:
+    archives = _optional_module("scraper.archives")  # registers WARC/WET/tar/zip readers
+    record = getattr(archives, "SkippedRecord", None)
+    return (record,) if isinstance(record, type) else ()
+
+
+def _wants_batch(args: argparse.Namespace) -> bool:
+    return (
+        getattr(args, "job_dir", None) is not None
+        or getattr(args, "engine", "local") == "spark"
+        or (getattr(args, "workers", None) or 1) > 1
+    )
+
+
+# --- clean ------------------------------------------------------------------------------
+
+
+def clean_one(page: RawPage, config: CleanConfig) -> Book | Reject:
+    """``clean_page`` with a last line of defence: an unexpected exception is a reject."""
+    try:
+        return clean_page(page, config)
+    except Exception as exc:  # noqa: BLE001 - one bad page must never stop the batch
+        return Reject(
+            source=Source(uri=page.uri, sha256=page.digest()),
+            input=page.uri,
+            reason="parse_failed",
+            detail=f"unexpected {_one_line(exc)}",
+        )
+
+
+def _read_stdin() -> bytes:
+    stream = sys.stdin
+    if stream is None or stream.closed:  # started with no standard input at all
+        return b""
+    return stream.buffer.read()
+
+
+def iter_results(
+    inputs: Sequence[str], config: CleanConfig
+) -> Iterator[Book | Reject | SkippedInput]:
+    """Every input's results in order: a Book or Reject per page, a SkippedInput otherwise."""
+    for spec in inputs:
+        try:
+            stdin = _read_stdin() if spec == "-" else None
+            for item in iter_pages([spec], stdin=stdin):
+                yield item if isinstance(item, SkippedInput) else clean_one(item, config)
+        except Exception as exc:  # noqa: BLE001 - a reader failing mid-input skips the rest of it
+            yield SkippedInput(spec, f"unreadable: {_one_line(exc)}")
+
+
+def _open_sink(path: str | None, stack: ExitStack) -> IO[bytes]:
+    if path is None or path == "-":
+        return sys.stdout.buffer
+    target = Path(path)
+    if not target.parent.is_dir():
+        raise UsageError(f"cannot write {path}: folder {target.parent} does not exist")
+    try:
+        return stack.enter_context(target.open("wb"))
+    except OSError as exc:
+        raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
+
+
+def _config(args: argparse.Namespace) -> CleanConfig:
+    return CleanConfig(steps=TEXT_STEPS_WITHOUT_PHRASES) if args.no_phrase_rules else CleanConfig()
+
+
+def run_clean(args: argparse.Namespace) -> int:
+    """``clean``: pages in, Book lines out, rejects aside, a summary on stderr."""
+    inputs: list[str] = list(args.inputs)
+    if not inputs:
+        raise UsageError("no inputs: name files, folders, globs, or - for stdin")
+    non_page_types = _non_page_types()
+    config = _config(args)
+    if _wants_batch(args):
+        return _run_batch(args, inputs, config)
+
+    summary = RunSummary()
+    with ExitStack() as stack:
+        books = JsonlWriter(_open_sink(args.output, stack), keep_removed=not args.no_removed)
+        rejects = (
+            JsonlWriter(_open_sink(args.rejects, stack), keep_removed=not args.no_removed)
+            if args.rejects is not None
+            else None
+        )
+        for item in iter_results(inputs, config):
+            if non_page_types and isinstance(item, non_page_types):
+                summary.add_non_page()
+                continue
+            summary.add(item)
+            if isinstance(item, Book):
+                books.write(item)
+            elif rejects is not None:
+                rejects.write(item)
+    if not args.quiet:
+        print(summary.render(), file=sys.stderr)
+    if summary.pages == 0:
+        reasons = "; ".join(f"{reason} ({n})" for reason, n in summary.skipped.most_common(3))
+        raise UsageError(f"no page to clean in the inputs: {reasons or 'nothing found'}")
+    return EXIT_OK
+
+
+def _run_batch(args: argparse.Namespace, inputs: list[str], config: CleanConfig) -> int:
+    batch = _optional_module("scraper.batch.cli")
+    run_batch: Callable[..., int] | None = getattr(batch, "run_batch", None)
+    if run_batch is None:
+        raise UsageError("batch options need the scraper.batch package, which is not installed")
+    if args.no_removed:
+        raise UsageError("--no-removed is not supported in batch runs (--job-dir, --workers, --engine)")
+    if args.no_phrase_rules:
+        return run_batch(args, inputs, doc_function=functools.partial(clean_one, config=config))
+    return run_batch(args, inputs)
+
+
+# --- eval, schema ----------------------------------------------------------------------------
+
+
+def run_eval(args: argparse.Namespace) -> int:
+    """``eval``: clean every page a gold file names and print the accuracy report."""
+    gold, pages = Path(args.gold), Path(args.pages_dir)
+    if not gold.is_file():
+        raise UsageError(f"gold file not found: {gold}")
+    if not pages.is_dir():
+        raise UsageError(f"pages folder not found: {pages}")
+    config = _config(args)
+    try:
+        scores = evaluate(gold, pages, config=config, cleaner=lambda page: clean_one(page, config))
+    except FileNotFoundError as exc:
+        raise UsageError(f"{gold} names a page that is not in {pages}: {exc.filename}") from None
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise UsageError(f"{gold} is not a gold file in the corpus format ({_one_line(exc)})") from None
+    print(format_report(scores, verbose=not args.quiet))
+    return EXIT_OK
+
+
+def run_schema(args: argparse.Namespace) -> int:
+    """``schema``: the Book record's JSON Schema."""
+    print(json.dumps(Book.model_json_schema(), indent=2, ensure_ascii=False))
+    return EXIT_OK
+
+
+# --- parser ------------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The full parser, with the fetch commands and batch options when they are installed."""
+    parser = _Parser(
+        prog=PROG,
+        description="Turn messy book catalog pages into validated Book records, "
+        "keeping every removed block with the rule that removed it.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    clean = commands.add_parser(
+        "clean",
+        help="clean saved pages into Book records (JSON lines)",
+        description="Clean saved catalog pages (HTML or text dumps) into Book records, one "
+        "JSON line each. Folders are walked for .html/.htm/.xhtml/.shtml/.txt/.text files "
+        "(and archives when the archive readers are installed); other files are reported as "
+        "skipped. Every record keeps the blocks the cleaner removed, with their rules.",
+    )
+    clean.add_argument("inputs", nargs="*", metavar="INPUT",
+                       help="files, folders (walked recursively), globs, or - for stdin")
+    clean.add_argument("-o", "--output", metavar="PATH",
+                       help="write Book records here as JSON lines (default: stdout)")
+    clean.add_argument("--rejects", metavar="PATH",
+                       help="write rejects and skipped inputs here as JSON lines "
+                            "(default: only counted in the summary)")
+    clean.add_argument("--no-phrase-rules", action="store_true",
+                       help="clean without the UI-residue phrase lists (to measure what they carry)")
+    clean.add_argument("--no-removed", action="store_true",
+                       help="leave the 'removed' list out of written lines "
+                            "(default: keep every removed block with its rule)")
+    clean.add_argument("-q", "--quiet", action="store_true", help="no summary on stderr")
+    clean.set_defaults(func=run_clean)
+    batch = _optional_module("scraper.batch.cli")
+    add_batch_arguments = getattr(batch, "add_batch_arguments", None)
+    if add_batch_arguments is not None:
+        add_batch_arguments(clean)
+
+    ev = commands.add_parser(
+        "eval",
+        help="score the cleaner against gold labels",
+        description="Clean every page named in GOLD (the corpus gold format) and print "
+        "per-field accuracy, leaks of UI residue, and the pages that failed.",
+    )
+    ev.add_argument("gold", metavar="GOLD.json", help="gold labels: a JSON list, one entry per page")
+    ev.add_argument("pages_dir", metavar="PAGES_DIR", help="the folder the gold entries' files are in")
+    ev.add_argument("--no-phrase-rules", action="store_true", help="score without the phrase lists")
+    ev.add_argument("-q", "--quiet", action="store_true", help="leave out the per-page failures")
+    ev.set_defaults(func=run_eval)
+
+    schema = commands.add_parser("schema", help="print the Book record's JSON Schema",
+                                 description="Print the JSON Schema of a Book record.")
+    schema.set_defaults(func=run_schema)
+
+    fetch = _optional_module("scraper.fetch.cli")
+    add_fetch_commands = getattr(fetch, "add_fetch_commands", None)
+    if add_fetch_commands is not None:
+        try:
+            add_fetch_commands(commands)
+        except ImportError:  # a part the fetch commands need is missing; the rest still works
+            pass
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        code: int = args.func(args)
+    except UsageError as exc:
+        _say_error(str(exc))
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print(f"{PROG}: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # The reader went away (``| head``). Point stdout at /dev/null so the
+        # interpreter's final flush does not print a second error.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
+    return code
