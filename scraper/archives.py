@@ -30,7 +30,7 @@ import struct
 import tarfile
 import zipfile
 import zlib
-from collections.abc import Generator, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO
@@ -494,72 +494,66 @@ class _Budget:
 def read_tar(path: Path) -> Iterator[Item]:
     """Pages of a tar, tar.gz or tgz, read member by member in memory; nothing is extracted.
 
-    Links, devices and unsafe paths are skipped. After damage a plain tar is
-    searched for the next valid header; a compressed one cannot be resynchronised.
+    Links, devices and unsafe paths are skipped. Damaged headers are stepped over
+    block by block (tarfile's ``ignore_zeros``) to the next valid one, and the gap
+    is reported; offsets are in the uncompressed tar stream.
     """
     budget = _Budget(path)
-    with open(path, "rb") as raw:
-        compressed = raw.read(2) in (b"\x1f\x8b", b"BZ", b"\xfd7")
-        start: int | None = 0
-        while start is not None:
-            raw.seek(start)
-            start = yield from _tar_stream(path, raw, compressed, budget)
-
-
-def _tar_stream(
-    path: Path, raw: BinaryIO, compressed: bool, budget: _Budget
-) -> Generator[Item, None, int | None]:
-    """Members from the stream's position; returns where to resume after damage, or None."""
-    base = raw.tell()
-    offset = base
+    expected = 0  # where the next header should start if nothing is damaged
+    compressed = False
     try:
-        archive = tarfile.open(fileobj=raw, mode="r|*")  # noqa: SIM115  # closed with raw
-        for member in archive:
-            offset = base + member.offset
-            # The stream reader keeps every header it has read; a tar of a million
-            # pages would hold a million headers. We never look back, so drop them.
-            archive.members = []  # type: ignore[attr-defined]
-            if member.isdir():
-                continue
-            uri = f"{path}#{member.name}"
-            if not member.isfile():
-                yield SkippedInput(uri, "link, device or FIFO member (not followed)")
-                continue
-            skip = _member_item(path, member.name, member.size)
-            if skip is not None:
-                yield skip
-                continue
-            if not budget.spend(member.size):
-                yield ArchiveFault(uri, "archive inflates past the bomb ratio cap; stopped",
-                                   offset=offset, skipped_bytes=0)
-                return None
-            extracted = archive.extractfile(member)
-            data = extracted.read() if extracted is not None else b""
-            yield RawPage(uri=uri, data=data, kind=kind_from_suffix(member.name))
+        with open(path, "rb") as raw:
+            compressed = raw.read(2) in (b"\x1f\x8b", b"BZ", b"\xfd7")
+            raw.seek(0)
+            with tarfile.open(fileobj=raw, mode="r|*", ignore_zeros=True) as archive:
+                for member in archive:
+                    # The stream reader keeps every header it has read; a tar of a
+                    # million pages would hold a million. We never look back.
+                    archive.members = []  # type: ignore[attr-defined]
+                    if member.offset > expected:
+                        yield _tar_gap(path, expected, member.offset, compressed)
+                    expected = member.offset_data + (member.size + 511) // 512 * 512
+                    item = _tar_member(path, archive, member, budget)
+                    if item is not None:
+                        yield item
+                    if isinstance(item, ArchiveFault):
+                        return
     except (tarfile.TarError, EOFError, OSError, zlib.error) as exc:
-        end = _size(raw)
-        resume = None if compressed else _next_tar_header(raw, offset + 512)
-        skipped = (end if resume is None else resume) - offset
+        end = expected if compressed else path.stat().st_size
         yield ArchiveFault(
-            f"{path}#offset={offset}",
-            f"damaged archive: {exc or type(exc).__name__}; skipped {skipped} bytes",
-            offset=offset, skipped_bytes=skipped,
+            f"{path}#offset={expected}",
+            f"damaged archive: {exc or type(exc).__name__}; the rest is unreadable",
+            offset=expected, skipped_bytes=max(0, end - expected),
         )
-        return resume
-    return None
 
 
-def _next_tar_header(raw: BinaryIO, start: int) -> int | None:
-    """The next 512-byte block after ``start`` that is a tar header with a valid checksum."""
-    pos = (start + 511) // 512 * 512
-    raw.seek(pos)
-    while len(block := raw.read(512)) == 512:
-        try:
-            tarfile.TarInfo.frombuf(block, "utf-8", "surrogateescape")
-            return pos
-        except tarfile.HeaderError:
-            pos += 512
-    return None
+def _tar_gap(path: Path, start: int, end: int, compressed: bool) -> ArchiveFault:
+    where = " (uncompressed)" if compressed else ""
+    return ArchiveFault(
+        f"{path}#offset={start}",
+        f"damaged archive: no valid tar header; skipped {end - start} bytes{where} "
+        f"to offset {end}",
+        offset=start, skipped_bytes=end - start,
+    )
+
+
+def _tar_member(
+    path: Path, archive: tarfile.TarFile, member: tarfile.TarInfo, budget: _Budget
+) -> Item | None:
+    if member.isdir():
+        return None
+    uri = f"{path}#{member.name}"
+    if not member.isfile():
+        return SkippedInput(uri, "link, device or FIFO member (not followed)")
+    skip = _member_item(path, member.name, member.size)
+    if skip is not None:
+        return skip
+    if not budget.spend(member.size):
+        return ArchiveFault(uri, "archive inflates past the bomb ratio cap; stopped",
+                            offset=member.offset, skipped_bytes=0)
+    extracted = archive.extractfile(member)
+    data = extracted.read() if extracted is not None else b""
+    return RawPage(uri=uri, data=data, kind=kind_from_suffix(member.name))
 
 
 def read_zip(path: Path) -> Iterator[Item]:

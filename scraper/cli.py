@@ -16,6 +16,7 @@ while the run goes on.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import functools
 import json
 import os
@@ -99,7 +100,7 @@ def clean_one(page: RawPage, config: CleanConfig) -> Book | Reject:
     """``clean_page`` with a last line of defence: an unexpected exception is a reject."""
     try:
         return clean_page(page, config)
-    except Exception as exc:  # noqa: BLE001 - one bad page must never stop the batch
+    except Exception as exc:  # one bad page must never stop the batch
         return Reject(
             source=Source(uri=page.uri, sha256=page.digest()),
             input=page.uri,
@@ -124,7 +125,7 @@ def iter_results(
             stdin = _read_stdin() if spec == "-" else None
             for item in iter_pages([spec], stdin=stdin):
                 yield item if isinstance(item, SkippedInput) else clean_one(item, config)
-        except Exception as exc:  # noqa: BLE001 - a reader failing mid-input skips the rest of it
+        except Exception as exc:  # a reader failing mid-input skips the rest
             yield SkippedInput(spec, f"unreadable: {_one_line(exc)}")
 
 
@@ -155,6 +156,7 @@ def run_clean(args: argparse.Namespace) -> int:
         return _run_batch(args, inputs, config)
 
     summary = RunSummary()
+    first_skips: list[SkippedInput] = []  # named in the error when no input held a page
     with ExitStack() as stack:
         books = JsonlWriter(_open_sink(args.output, stack), keep_removed=not args.no_removed)
         rejects = (
@@ -167,15 +169,20 @@ def run_clean(args: argparse.Namespace) -> int:
                 summary.add_non_page()
                 continue
             summary.add(item)
+            if isinstance(item, SkippedInput) and len(first_skips) < 3:
+                first_skips.append(item)
             if isinstance(item, Book):
                 books.write(item)
             elif rejects is not None:
                 rejects.write(item)
+    if summary.pages == 0:
+        named = "; ".join(f"{s.uri}: {s.reason}" for s in first_skips) or "nothing found"
+        more = summary.skipped.total() - len(first_skips)
+        raise UsageError(
+            f"no page to clean in the inputs ({named}{f'; {more} more' if more > 0 else ''})"
+        )
     if not args.quiet:
         print(summary.render(), file=sys.stderr)
-    if summary.pages == 0:
-        reasons = "; ".join(f"{reason} ({n})" for reason, n in summary.skipped.most_common(3))
-        raise UsageError(f"no page to clean in the inputs: {reasons or 'nothing found'}")
     return EXIT_OK
 
 
@@ -185,7 +192,9 @@ def _run_batch(args: argparse.Namespace, inputs: list[str], config: CleanConfig)
     if run_batch is None:
         raise UsageError("batch options need the scraper.batch package, which is not installed")
     if args.no_removed:
-        raise UsageError("--no-removed is not supported in batch runs (--job-dir, --workers, --engine)")
+        raise UsageError(
+            "--no-removed is not supported in batch runs (--job-dir, --workers, --engine)"
+        )
     if args.no_phrase_rules:
         return run_batch(args, inputs, doc_function=functools.partial(clean_one, config=config))
     return run_batch(args, inputs)
@@ -207,7 +216,9 @@ def run_eval(args: argparse.Namespace) -> int:
     except FileNotFoundError as exc:
         raise UsageError(f"{gold} names a page that is not in {pages}: {exc.filename}") from None
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
-        raise UsageError(f"{gold} is not a gold file in the corpus format ({_one_line(exc)})") from None
+        raise UsageError(
+            f"{gold} is not a gold file in the corpus format ({_one_line(exc)})"
+        ) from None
     print(format_report(scores, verbose=not args.quiet))
     return EXIT_OK
 
@@ -239,18 +250,35 @@ def build_parser() -> argparse.ArgumentParser:
         "(and archives when the archive readers are installed); other files are reported as "
         "skipped. Every record keeps the blocks the cleaner removed, with their rules.",
     )
-    clean.add_argument("inputs", nargs="*", metavar="INPUT",
-                       help="files, folders (walked recursively), globs, or - for stdin")
-    clean.add_argument("-o", "--output", metavar="PATH",
-                       help="write Book records here as JSON lines (default: stdout)")
-    clean.add_argument("--rejects", metavar="PATH",
-                       help="write rejects and skipped inputs here as JSON lines "
-                            "(default: only counted in the summary)")
-    clean.add_argument("--no-phrase-rules", action="store_true",
-                       help="clean without the UI-residue phrase lists (to measure what they carry)")
-    clean.add_argument("--no-removed", action="store_true",
-                       help="leave the 'removed' list out of written lines "
-                            "(default: keep every removed block with its rule)")
+    clean.add_argument(
+        "inputs",
+        nargs="*",
+        metavar="INPUT",
+        help="files, folders (walked recursively), globs, or - for stdin",
+    )
+    clean.add_argument(
+        "-o",
+        "--output",
+        metavar="PATH",
+        help="write Book records here as JSON lines (default: stdout)",
+    )
+    clean.add_argument(
+        "--rejects",
+        metavar="PATH",
+        help="write rejects and skipped inputs here as JSON lines "
+        "(default: only counted in the summary)",
+    )
+    clean.add_argument(
+        "--no-phrase-rules",
+        action="store_true",
+        help="clean without the UI-residue phrase lists (to measure what they carry)",
+    )
+    clean.add_argument(
+        "--no-removed",
+        action="store_true",
+        help="leave the 'removed' list out of written lines "
+        "(default: keep every removed block with its rule)",
+    )
     clean.add_argument("-q", "--quiet", action="store_true", help="no summary on stderr")
     clean.set_defaults(func=run_clean)
     batch = _optional_module("scraper.batch.cli")
@@ -264,23 +292,29 @@ def build_parser() -> argparse.ArgumentParser:
         description="Clean every page named in GOLD (the corpus gold format) and print "
         "per-field accuracy, leaks of UI residue, and the pages that failed.",
     )
-    ev.add_argument("gold", metavar="GOLD.json", help="gold labels: a JSON list, one entry per page")
-    ev.add_argument("pages_dir", metavar="PAGES_DIR", help="the folder the gold entries' files are in")
+    ev.add_argument(
+        "gold", metavar="GOLD.json", help="gold labels: a JSON list, one entry per page"
+    )
+    ev.add_argument(
+        "pages_dir", metavar="PAGES_DIR", help="the folder the gold entries' files are in"
+    )
     ev.add_argument("--no-phrase-rules", action="store_true", help="score without the phrase lists")
     ev.add_argument("-q", "--quiet", action="store_true", help="leave out the per-page failures")
     ev.set_defaults(func=run_eval)
 
-    schema = commands.add_parser("schema", help="print the Book record's JSON Schema",
-                                 description="Print the JSON Schema of a Book record.")
+    schema = commands.add_parser(
+        "schema",
+        help="print the Book record's JSON Schema",
+        description="Print the JSON Schema of a Book record.",
+    )
     schema.set_defaults(func=run_schema)
 
     fetch = _optional_module("scraper.fetch.cli")
     add_fetch_commands = getattr(fetch, "add_fetch_commands", None)
     if add_fetch_commands is not None:
-        try:
+        # a part the fetch commands need may be missing; the rest still works
+        with contextlib.suppress(ImportError):
             add_fetch_commands(commands)
-        except ImportError:  # a part the fetch commands need is missing; the rest still works
-            pass
     return parser
 
 

@@ -49,12 +49,13 @@ def book_line(book: Book, *, keep_removed: bool = True) -> bytes:
 def reject_line(item: Reject | SkippedInput, *, keep_removed: bool = True) -> bytes:
     """One Reject, or a skipped input in the Reject's shape, as a JSON line.
 
-    >>> reject_line(SkippedInput("notes.md", "not a page file"))
-    b'{"source":null,"input":"notes.md","reason":"skipped","detail":"not a page file","removed":[]}\\n'
+    >>> reject_line(SkippedInput("notes.md", "not a page file"))[:70]
+    b'{"source":null,"input":"notes.md","reason":"skipped","detail":"not a p'
     """
     data: dict[str, Any]
     if isinstance(item, SkippedInput):
-        data = {"source": None, "input": item.uri, "reason": SKIPPED, "detail": item.reason, "removed": []}
+        data = {"source": None, "input": item.uri, "reason": SKIPPED, "detail": item.reason}
+        data["removed"] = []
     else:
         data = item.model_dump(mode="json")
     if not keep_removed:
@@ -93,7 +94,8 @@ class RunSummary:
     >>> from scraper.records import Removal, Source
     >>> summary = RunSummary()
     >>> src = Source(uri="a.html", sha256="0" * 64)
-    >>> summary.add(Book(title="Mort", source=src, removed=(Removal(rule="duplicate_heading", text="Mort"),)))
+    >>> cut = (Removal(rule="duplicate_heading", text="Mort"),)
+    >>> summary.add(Book(title="Mort", source=src, removed=cut))
     >>> summary.add(Reject(input="b.html", reason="error_page"))
     >>> summary.add(SkippedInput("c.md", "not a page file"))
     >>> print(summary.render())
@@ -154,17 +156,20 @@ class RunSummary:
         if self.non_pages:
             lines.append(f"  non-page archive records passed over: {self.non_pages}")
         if self.rejects:
-            lines.append("  rejects: " + ", ".join(f"{k} {v}" for k, v in self.rejects.most_common()))
+            lines.append("  rejects: " + _counts(self.rejects, ", "))
         if self.skipped:
-            lines.append("  skipped: " + "; ".join(f"{k} {v}" for k, v in self.skipped.most_common()))
+            lines.append("  skipped: " + _counts(self.skipped, "; "))
         if self.removals:
-            lines.append(
-                f"  removals: {_plural(self.removals.total(), 'block')} by {_plural(len(self.removals), 'rule')}"
-            )
+            blocks, rules = self.removals.total(), len(self.removals)
+            lines.append(f"  removals: {_plural(blocks, 'block')} by {_plural(rules, 'rule')}")
             lines += [f"    {rule} {count}" for rule, count in self.removals.most_common(top)]
             if len(self.removals) > top:
                 lines.append(f"    ... and {len(self.removals) - top} more rules")
         return "\n".join(lines)
+
+
+def _counts(counter: Counter[str], sep: str) -> str:
+    return sep.join(f"{key} {count}" for key, count in counter.most_common())
 
 
 def _plural(count: int, noun: str) -> str:

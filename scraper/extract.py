@@ -67,6 +67,15 @@ _ROLE_WORDS = {
 }
 
 
+def _states_role(text: str) -> bool:
+    """True when a parenthesis names a contributor role: "Dan Simmons (Author)"."""
+    return any(
+        word.strip().lower() in _ROLE_WORDS
+        for match in _ROLE_IN_PARENS.finditer(text)
+        for word in match.group("role").split(",")
+    )
+
+
 def _byline_candidates(text: str, source: SourceName) -> Iterator[Candidate]:
     # "by Alastair Reynolds (Author), Stephen Baxter (Author)" and "Dan Simmons,
     # Gary Ruddell (Illustrator)" alike: a role in parentheses belongs to the
@@ -193,7 +202,8 @@ def _text_title_candidates(blocks: list[Block], people: set[str]) -> Iterator[Ca
     # Catalog records put the title right above their metadata: the last
     # short line before the first author/publisher/ISBN label is a candidate.
     for i, block in enumerate(head):
-        if block.label and field_for_label(block.label) in {"author", "publisher", "isbn", "date"}:
+        is_byline = len(block.text) < 200 and (_BYLINE.match(block.text) or _states_role(block.text))
+        if is_byline or (block.label and field_for_label(block.label) in {"author", "publisher", "isbn", "date"}):
             for previous in reversed(head[max(0, i - 3) : i]):
                 text = previous.text
                 if previous.label or text.endswith((".", "!", "?", "。")) or fold(text) in people:
@@ -239,7 +249,7 @@ def block_candidates(page: ParsedPage, blocks: list[Block]) -> tuple[list[Candid
             # candidate and agreement with the other sources picks one.
             seen_h1 = True
             out.append(Candidate("title", block.text, "dom-heading"))
-        if bylines < 2 and len(block.text) < 200 and (_BYLINE.match(block.text) or _ROLE_IN_PARENS.search(block.text)):
+        if bylines < 2 and len(block.text) < 200 and (_BYLINE.match(block.text) or _states_role(block.text)):
             found = list(_byline_candidates(block.text, "dom-heading" if html else "text"))
             if found:
                 bylines += 1

@@ -113,6 +113,26 @@ def _title_variants(cand: Candidate) -> list[str]:
     return [v for v in variants if v and not field_for_label(v) and match_phrase(v) is None and not _CHROME_TOKEN.search(v)]
 
 
+def _strip_author_tail(title: str, author_keys: set[str]) -> str:
+    """Drop an author's name glued to the end of a title ("It Ends With Us By Colleen Hoover").
+
+    >>> _strip_author_tail("Foundation Trilogy Isaac Asimov", {"isaac asimov"})
+    'Foundation Trilogy'
+    >>> _strip_author_tail("Asimov", {"asimov"})
+    'Asimov'
+    """
+    key = fold(title)
+    for author in author_keys:
+        if author and key.endswith(" " + author) and len(key) > len(author) + 2:
+            words = len(author.split())
+            head = title.split()[: -words] if len(title.split()) > words else []
+            cut = " ".join(head)
+            cut = re.sub(r"(?i)\s*(?:by|von|de|door|par|por|[-–—|:/,])\s*$", "", cut).strip()
+            if cut:
+                return cut
+    return title
+
+
 VISIBLE_BONUS = 0.3  # a title a reader can see on the page beats one only machines see
 
 
@@ -125,7 +145,7 @@ def _fuse_title(candidates: list[Candidate], fused: Fused, author_keys: set[str]
     support: dict[str, float] = {}
     best_text: dict[str, tuple[float, str, str]] = {}
     for cand in titles:
-        variants = _title_variants(cand)
+        variants = [_strip_author_tail(v, author_keys) for v in _title_variants(cand)]
         for rank, variant in enumerate(variants):
             key = fold(variant)
             if not key or key in author_keys:

@@ -126,12 +126,11 @@ class AddressGuard:
         if not self.enabled:
             return
         if _is_localhost_name(host):
-            ip = ipaddress.ip_address("127.0.0.1")
-            if not self._allowed(ip):
-                raise BlockedAddress(
-                    f"{host} names this machine; pass --allow-private-addresses to fetch it"
-                )
-            return
+            # Refused even when 127.0.0.1 is in allowed_networks: exemptions are
+            # for addresses a user named, not for whatever "localhost" means here.
+            raise BlockedAddress(
+                f"{host} names this machine; pass --allow-private-addresses to fetch it"
+            )
         ip_literal = literal_address(host)
         if ip_literal is not None:
             self.check_address(ip_literal, host=host)
