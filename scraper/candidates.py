@@ -13,7 +13,7 @@ from typing import Literal
 __all__ = ["SOURCE_PRIORITY", "Candidate", "SourceName"]
 
 SourceName = Literal[
-    "jsonld", "microdata", "og", "dc", "citation", "coins", "meta",
+    "jsonld", "microdata", "og", "dc", "citation", "coins", "meta", "app-state",
     "dom-label", "dom-heading", "dom-section", "title-tag", "text-heading", "text",
 ]
 
@@ -31,6 +31,7 @@ SOURCE_PRIORITY: dict[str, float] = {
     "dom-label": 0.78,
     "dom-section": 0.75,
     "dom-heading": 0.72,
+    "app-state": 0.70,  # a JavaScript app's data blob: exact, but may hold other books too
     "og": 0.65,
     "meta": 0.55,
     "text-heading": 0.60,  # the line right above a record's metadata in a text dump

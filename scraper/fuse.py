@@ -56,7 +56,9 @@ def _choose(
         if cand.field != name:
             continue
         value = normalize(cand.value)
-        if value:
+        # A "value" that is a widget's word ("Contact", "Read more") is residue
+        # that a label happened to sit next to.
+        if value and match_phrase(value) is None:
             scored.setdefault(key(value), []).append((value, cand))
     if not scored:
         return None

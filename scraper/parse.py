@@ -49,6 +49,7 @@ class ParsedPage:
     jsonld: list[str] = field(default_factory=list)  # raw <script type=application/ld+json> bodies
     microdata: list[MicrodataProp] = field(default_factory=list)
     coins: list[str] = field(default_factory=list)  # title attributes of span.Z3988
+    app_state: list[str] = field(default_factory=list)  # JSON app state (Next.js, Nuxt) that names a publisher
     canonical: str = ""
     charset: str = ""
 
@@ -197,8 +198,13 @@ def _collect_metadata(tree: LexborHTMLParser, page: ParsedPage) -> None:
     head_title = tree.css_first("title")
     page.title_tag = normalize_text(head_title.text()) if head_title is not None else ""
     for node in tree.css("script[type]"):
-        if "ld+json" in (node.attributes.get("type") or "").lower():
+        kind = (node.attributes.get("type") or "").lower()
+        if "ld+json" in kind:
             page.jsonld.append(node.text(deep=True))
+        elif kind == "application/json":
+            body = node.text(deep=True)
+            if '"publisher"' in body:  # only app state that may describe a book is kept
+                page.app_state.append(body)
     for node in tree.css("meta[content]"):
         attrs = node.attributes
         key = attrs.get("property") or attrs.get("name") or attrs.get("itemprop")

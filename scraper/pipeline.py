@@ -138,7 +138,7 @@ def clean_page(page: RawPage, config: CleanConfig = DEFAULT_CONFIG) -> Book | Re
     excerpt = sections.get("excerpt") or None
     reason = _reject_reason(fused, structured, cleaned.blocks, removed, bool(description or excerpt))
     if reason is not None:
-        as_removals = tuple(Removal(rule=r.rule, text=r.text) for r in removed)
+        as_removals = tuple(Removal.model_construct(rule=r.rule, text=r.text) for r in removed)
         return Reject(source=source, input=page.uri, reason=reason[0], detail=reason[1], removed=as_removals)  # type: ignore[arg-type]
 
     truncated = False
@@ -173,11 +173,13 @@ def clean_page(page: RawPage, config: CleanConfig = DEFAULT_CONFIG) -> Book | Re
             series=fused.values.get("series"),
             url=fused.values.get("url") or page.url,
             source=source,
-            removed=tuple(Removal(rule=r.rule, text=r.text) for r in removed),
+            # Removals are built by our own steps: construct without re-validating
+            # thousands of them per page.
+            removed=tuple(Removal.model_construct(rule=r.rule, text=r.text) for r in removed),
             provenance=tuple(fused.provenance),
         )
     except ValidationError as exc:
-        as_removals = tuple(Removal(rule=r.rule, text=r.text) for r in removed)
+        as_removals = tuple(Removal.model_construct(rule=r.rule, text=r.text) for r in removed)
         return Reject(source=source, input=page.uri, reason="invalid_record", detail=_first_error(exc), removed=as_removals)
 
 

@@ -299,6 +299,45 @@ def _read_coins(page: ParsedPage, data: StructuredData) -> None:
         data.is_book_page = True
 
 
+_STATE_DATE_KEYS = ("publicationTime", "publicationDate", "publishedDate", "datePublished", "releaseDate", "publishDate")
+
+
+def _read_app_state(page: ParsedPage, data: StructuredData) -> None:
+    # Single-page apps (Goodreads' Next.js) keep the edition's publisher and
+    # date only in their JSON state. The first object that names a publisher
+    # next to a date is taken; its ISBNs are not (the state holds other books).
+    for raw in page.app_state:
+        for value in _loads_tolerant(raw):
+            found = _find_book_details(value, depth=0)
+            if found is not None:
+                publisher, date = found
+                data.candidates.append(Candidate("publisher", publisher, "app-state"))
+                if date:
+                    data.candidates.append(Candidate("date", date, "app-state"))
+                return
+
+
+def _find_book_details(value: Any, depth: int) -> tuple[str, str] | None:
+    if depth > 12:
+        return None
+    if isinstance(value, dict):
+        publisher = value.get("publisher")
+        if isinstance(publisher, str) and publisher.strip():
+            date = next((value[k] for k in _STATE_DATE_KEYS if value.get(k) not in (None, "")), "")
+            if date:
+                return normalize_text(publisher), str(date)
+        children = value.values()
+    elif isinstance(value, list):
+        children = value
+    else:
+        return None
+    for child in children:
+        found = _find_book_details(child, depth + 1)
+        if found is not None:
+            return found
+    return None
+
+
 def read_structured(page: ParsedPage) -> StructuredData:
     """Every candidate the page's machine-readable metadata offers."""
     data = StructuredData()
@@ -308,6 +347,7 @@ def read_structured(page: ParsedPage) -> StructuredData:
     _read_microdata(page, data)
     _read_meta(page, data)
     _read_coins(page, data)
+    _read_app_state(page, data)
     if page.title_tag:
         data.candidates.append(Candidate("title", page.title_tag, "title-tag"))
     if page.canonical:
