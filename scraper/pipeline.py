@@ -99,7 +99,8 @@ def _reject_reason(
     linked_headings = sum(1 for b in blocks if b.heading >= 2 and b.link_density > 0.6)
     if linked_headings >= 5 and not (fused.isbns or structured.is_book_page or has_text):
         return "not_a_detail_page", f"{linked_headings} linked item headings and no single book's details"
-    shows_error = any(r.rule in _ERROR_RULES for r in removed)
+    # The error message may have been cut as a dialog or alert by a DOM cue.
+    shows_error = any(r.rule in _ERROR_RULES or match_phrase(r.text) == "error_toast" for r in removed)
     if shows_error and not has_book_evidence:
         return "error_page", "the page shows an error message and no book"
     if not fused.values.get("title"):
