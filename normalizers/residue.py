@@ -111,6 +111,10 @@ _RECORD_FIELDS = frozenset({"publisher", "isbn", "date", "language"})
 def _ends_section(block: Block, level: int) -> bool:
     if level and block.heading and block.heading <= level:
         return True
+    if block.tag == "para":
+        # In a text dump the only structure left is the blank line: a cut never
+        # runs past one, since menus and real sections look alike there.
+        return True
     key = fold(block.text)
     if key in DESCRIPTION_LABELS or key in EXCERPT_LABELS or key in NEUTRAL_SECTION_HEADINGS:
         return True
@@ -136,7 +140,8 @@ def drop_other_books_sections(blocks: list[Block]) -> StepResult:
             removed.append(Removed(f"ui_residue:{cutting}", block.text))
             continue
         cutting = None
-        category = _match_section(block.text) if not block.label else None
+        # A menu link named "Reviews" is navigation, not a section heading.
+        category = _match_section(block.text) if not block.label and block.link_density < 0.5 else None
         if category is not None:
             cutting, level = category, block.heading
             removed.append(Removed(f"ui_residue:{category}", block.text))

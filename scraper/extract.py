@@ -126,17 +126,27 @@ def _ends_section(block: Block, start: Block) -> bool:
 def section_text(blocks: list[Block], start: int) -> str:
     """The paragraphs of the section opened by ``blocks[start]``, blank-line separated.
 
-    >>> section_text([Block("Synopsis"), Block("One."), Block("Two."), Block("Publisher: X", label="Publisher", value="X")], 0)
-    'One.\\n\\nTwo.'
+    >>> section_text([Block("Synopsis"), Block("One sentence that tells the story."), Block("Two, and then it ends rather well."),
+    ...               Block("Publisher: X", label="Publisher", value="X")], 0)
+    'One sentence that tells the story.\\n\\nTwo, and then it ends rather well.'
     """
     opener = blocks[start]
     paragraphs: list[str] = []
     if opener.label and opener.value and fold(opener.label) in DESCRIPTION_LABELS | EXCERPT_LABELS:
         paragraphs.append(opener.value)
+    kept: list[Block] = []
     for block in blocks[start + 1 :]:
         if _ends_section(block, opener):
             break
-        paragraphs.append(block.text)
+        kept.append(block)
+    # A synopsis is prose. A "section" that is mostly short lines is a menu or
+    # a widget that happens to follow a label-like word: not a description.
+    while kept and not _is_prose(kept[-1]) and len(kept[-1].text) < 40:
+        kept.pop()
+    prose_chars = sum(len(b.text) for b in kept if _is_prose(b))
+    if kept and prose_chars < 0.5 * sum(len(b.text) for b in kept):
+        return ""
+    paragraphs.extend(b.text for b in kept)
     return "\n\n".join(paragraphs)
 
 
@@ -307,7 +317,7 @@ def anchored_text(blocks: list[Block], anchors: list[str]) -> str | None:
     return None
 
 
-_PROSE_END = (".", "!", "?", "。", "！", "？", "\"", "”", "’", "'", "»", ")")
+_PROSE_END = (".", "!", "?", "。", "！", "？", "\"", "”", "’", "'", "»", ")", "…", "」", "』", "）")
 _MIN_LEAD = 200
 
 
@@ -320,6 +330,7 @@ def _is_prose(block: Block) -> bool:
         and (
             len(text) >= 120
             or (len(text) >= 30 and text.endswith(_PROSE_END))
+            or (len(text) >= 6 and text.endswith(("。", "！", "？", "…")))  # CJK sentences are short in characters
             # a press quote with its source after it: "'A blinding read' SUN"
             or (len(text) >= 40 and len(text.split()) >= 6 and any(q in text for q in "'\"‘’“”«»"))
         )
@@ -333,9 +344,9 @@ def lead_prose(blocks: list[Block], title: str) -> str | None:
     between the title and the details table; notes, bios and reviews come
     after the details. A run must hold real prose (200+ characters).
 
-    >>> lead_prose([Block("Bone Silence", heading=1), Block("x" * 150 + "."), Block("More prose here."),
+    >>> lead_prose([Block("Bone Silence", heading=1), Block("x" * 200 + "."), Block("More prose here, and then some more."),
     ...             Block("Gollancz", label="Publisher", value="Gollancz"), Block("y" * 300 + ".")], "Bone Silence")
-    'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx.\\n\\nMore prose here.'
+    'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx.\\n\\nMore prose here, and then some more.'
     """
     key = fold(title)
     starts = [i for i, b in enumerate(blocks) if key and fold(b.text).startswith(key)]

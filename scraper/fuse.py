@@ -216,7 +216,7 @@ def _fuse_people(candidates: list[Candidate], fused: Fused) -> None:
         if cand.field not in _PEOPLE_FIELDS:
             continue
         name = clean_person_name(cand.value)
-        if name is None:
+        if name is None or field_for_label(name):
             continue
         by_source.setdefault(cand.source, []).append((name, cand.field))
         priority[cand.source] = cand.confidence
@@ -226,7 +226,11 @@ def _fuse_people(candidates: list[Candidate], fused: Fused) -> None:
     # list is taken whole (the order is the page's), other roles are merged in.
     # A role stated anywhere ("Gary Ruddell (Illustrator)") beats "author",
     # which is what sources say when they do not know (JSON-LD lists everyone).
-    stated_roles = {fold(n): r for people in by_source.values() for n, r in people if r != "author"}
+    explicit = {"dom-label", "dom-heading", "text", "text-heading"}
+    said_author = {fold(n) for s, people in by_source.items() if s in explicit for n, r in people if r == "author"}
+    stated_roles = {
+        fold(n): r for people in by_source.values() for n, r in people if r != "author" and fold(n) not in said_author
+    }
     by_source = {s: [(n, stated_roles.get(fold(n), r)) for n, r in people] for s, people in by_source.items()}
     with_authors = [s for s in by_source if any(r == "author" for _, r in by_source[s])]
     best = max(with_authors or by_source, key=lambda s: (priority[s], len(by_source[s])))

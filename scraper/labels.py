@@ -33,7 +33,7 @@ _FIELDS: dict[str, tuple[str, ...]] = {
                     "hoofdillustrator", "tweede illustrator", "illustrationen", "cover artist",
                     # colourists are credited but are not authors
                     "kleuren", "couleurs", "colorist", "colourist", "inkleuring"),
-    "publisher": ("publisher", "publishers", "verlag", "uitgever", "uitgeverij", "éditeur",
+    "publisher": ("publisher", "publishers", "verlag", "uitgever", "uitgevers", "uitgeverij", "éditeur",
                   "éditeurs", "editorial", "editor a", "出版社", "出版者", "publisher name",
                   "published by", "verlag herausgeber"),
     "date": ("publication date", "date published", "published", "pub date",

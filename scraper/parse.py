@@ -353,8 +353,8 @@ def pair_labels(blocks: list[Block]) -> list[Block]:
             out.append(replace(block, label=split[0], value=split[1]))
             continue
         out.append(block)
-        if len(text) > 40:
-            continue
+        if len(text) > 40 or block.link_density > 0.5:
+            continue  # a menu link ("Uitgevers") names a page, not the value below it
         stripped = text.rstrip(" :：\u200e\u200f")
         if not _is_section_label(text) and (
             field_for_label(stripped) or (text.endswith((":", "：")) and len(text.split()) <= _MAX_LABEL_WORDS)
