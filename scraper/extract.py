@@ -103,6 +103,8 @@ def _byline_candidates(text: str, source: SourceName) -> Iterator[Candidate]:
 
 
 def _section_kind(block: Block) -> str | None:
+    if block.link_density > 0.5:
+        return None  # a tab or menu link named "Overview" opens nothing here
     key = fold(block.label or block.text) if block.label and not block.value else fold(block.text)
     if len(key) > 40:
         return None
@@ -318,7 +320,7 @@ def anchored_text(blocks: list[Block], anchors: list[str]) -> str | None:
 
 
 _PROSE_END = (".", "!", "?", "。", "！", "？", "\"", "”", "’", "'", "»", ")", "…", "」", "』", "）")
-_MIN_LEAD = 200
+_MIN_LEAD = 120
 
 
 def _is_prose(block: Block) -> bool:
@@ -358,7 +360,7 @@ def lead_prose(blocks: list[Block], title: str) -> str | None:
     for block in blocks[start + 1 :]:
         if block.label and field_for_label(block.label) in {"publisher", "isbn", "date", "pages", "language", "imprint"}:
             break
-        if _section_kind(block) or fold(block.text) in _STOP_SECTIONS:
+        if _section_kind(block) or (fold(block.text) in _STOP_SECTIONS and block.link_density < 0.5):
             break
         if _is_prose(block):
             run.append(block.text)

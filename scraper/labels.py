@@ -36,7 +36,7 @@ _FIELDS: dict[str, tuple[str, ...]] = {
     "publisher": ("publisher", "publishers", "verlag", "uitgever", "uitgevers", "uitgeverij", "éditeur",
                   "éditeurs", "editorial", "editor a", "出版社", "出版者", "publisher name",
                   "published by", "verlag herausgeber"),
-    "date": ("publication date", "date published", "published", "pub date",
+    "date": ("publication date", "date published", "publish date", "published date", "date of publication", "pub date",
              "release date", "erscheinungsdatum", "erscheinungsjahr", "erschienen",
              "erscheinungstermin", "datum van publicatie", "verschijningsdatum", "date de parution",
              "verschenen", "eerste druk",

@@ -180,6 +180,8 @@ PHRASE_RULES: tuple[PhraseRule, ...] = (
         r"(aviso legal|política de privacidad|privacyverklaring|algemene voorwaarden)",
         r"(contact( us)?|help|faq|about us|careers|press|investor relations|help center|customer service)",
         r"keyboard shortcuts|report an issue with this product( or seller)?|(show/hide )?shortcuts.*",
+        # affiliate disclosures ("As an Amazon Associate we earn from qualifying purchases")
+        r".*\b(earns? from qualifying purchases|may earn a (small )?commission|affiliate (links?|commission))\b.*",
         max_len=200,
     ),
 )
