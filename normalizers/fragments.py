@@ -20,6 +20,10 @@ __all__ = ["drop_stray_fragments", "trim_truncated"]
 _COUNTER = re.compile(r"^[\s(\[]*[\d.,:/%+×x\-–—]*[\s)\]]*$|^[\W_]{1,3}$|^[★☆✩✭\s]+$")
 
 
+# Data a script left in the markup as text ('{"desktop_buybox":[...'): code, not prose.
+_CODE = re.compile(r'^\s*(?:\{\s*"|\[\s*\{|\{\s*\}$|function\s*\(|var\s+\w+\s*=|window\.\w+\s*=)')
+
+
 def _is_label_block(block: Block) -> bool:
     key = fold(block.text)
     return (
@@ -43,6 +47,9 @@ def drop_stray_fragments(blocks: list[Block]) -> StepResult:
         if not block.label and _COUNTER.match(block.text) and not re.fullmatch(r"\d{4}", block.text.strip()):
             # a bare year can be a value whose label was a separate block
             removed.append(Removed("stray_fragment:counter", block.text))
+            continue
+        if _CODE.match(block.text):
+            removed.append(Removed("stray_fragment:code", block.text))
             continue
         if _is_label_block(block):
             following = blocks[i + 1] if i + 1 < len(blocks) else None

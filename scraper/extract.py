@@ -358,8 +358,10 @@ def lead_prose(blocks: list[Block], title: str) -> str | None:
     start = next((i for i in starts if blocks[i].heading), starts[0])
     run: list[str] = []
     for block in blocks[start + 1 :]:
-        if block.label and field_for_label(block.label) in {"publisher", "isbn", "date", "pages", "language", "imprint"}:
+        if block.label and field_for_label(block.label) in {"publisher", "isbn", "date", "language", "imprint"}:
             break
+        if _BYLINE.match(block.text) or _states_role(block.text):
+            continue  # the byline sits between title and synopsis
         if _section_kind(block) or (fold(block.text) in _STOP_SECTIONS and block.link_density < 0.5):
             break
         if _is_prose(block):

@@ -75,15 +75,24 @@ def _choose_description(
         stem = fold(visible.rstrip(".… "))[:80]
         if len(machine_text) > len(visible) and fold(machine_text).startswith(stem):
             return _strip_residue_paragraphs(machine_text, removed), machine[0].source
+    lead = lead_prose(blocks, title) if title and not machine_text else None
     if len(visible) >= _MIN_DESCRIPTION:
-        return visible, "dom-section"
-    if not machine_text and title:
-        lead = lead_prose(blocks, title)
-        if lead:
+        if lead and _position(blocks, lead) < _position(blocks, visible):
+            # Prose right under the title comes before a labelled section further
+            # down ("Product description" holding press quotes): the page's own
+            # order says which one is the synopsis.
             return lead, "text"
+        return visible, "dom-section"
+    if lead:
+        return lead, "text"
     if len(machine_text) >= _MIN_DESCRIPTION:
         return _strip_residue_paragraphs(machine_text, removed), machine[0].source
     return None, ""
+
+
+def _position(blocks: list[Block], text: str) -> int:
+    first = text.split("\n\n", 1)[0]
+    return next((i for i, b in enumerate(blocks) if b.text == first), len(blocks))
 
 
 _ERROR_RULES = ("ui_residue:error_toast",)

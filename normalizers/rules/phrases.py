@@ -161,6 +161,15 @@ PHRASE_RULES: tuple[PhraseRule, ...] = (
         r"(previous|next) slide of product details", r"start over", r"(\d+ ){2,}\d*( ?(next|suivant|weiter|siguiente|volgende))?",
         max_len=80,
     ),
+    # App promotions: store pages push their reading app beside every book.
+    *_rules(
+        "app_promo",
+        r"(download|get|install) (the |our )?(free )?[\w ]{0,20}apps?\b.*", r"read instantly (on|in) your browser\b.*",
+        r"using your mobile phone camera\b.*", r"scan the (qr )?code\b.*", r"(下載|下载) ?app.*",
+        r"(laden sie|lade) die (kostenlose )?[\w-]+[ -]app\b.*", r"télécharge(z)? l'application\b.*",
+        r"descarga la app\b.*", r"download de (gratis )?app\b.*",
+        max_len=240,
+    ),
     # Newsletter boxes.
     *_rules(
         "newsletter",

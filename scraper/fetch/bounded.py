@@ -81,8 +81,15 @@ def _peer(response: httpx.Response) -> str | None:
     return str(address[0]) if address else None
 
 
-async def request_hop(client: httpx.AsyncClient, request: httpx.Request, limits: Limits) -> Hop:
-    """Send ``request`` and read its body within ``limits``; raise a FetchError otherwise."""
+async def request_hop(
+    transport: httpx.AsyncBaseTransport, request: httpx.Request, limits: Limits
+) -> Hop:
+    """Send ``request`` and read its body within ``limits``; raise a FetchError otherwise.
+
+    We call the transport, not ``AsyncClient.send``: the client parses every
+    Location header as it arrives, and a hostile one (``data:...``, an
+    unparseable host) would raise from inside it before we could refuse it.
+    """
     target = request.url.raw_path.decode("ascii")
     hop = Hop(
         url=str(request.url),
@@ -94,7 +101,7 @@ async def request_hop(client: httpx.AsyncClient, request: httpx.Request, limits:
     try:
         async with asyncio.timeout(limits.timeout):
             try:
-                response = await client.send(request, stream=True)
+                response = await transport.handle_async_request(request)
             except httpx.TransportError as exc:
                 raise TransportFailure(_describe(exc, request.url)) from exc
             hop.status = response.status_code
@@ -102,7 +109,7 @@ async def request_hop(client: httpx.AsyncClient, request: httpx.Request, limits:
             hop.http_version = response.http_version
             hop.headers = _text_pairs(response.headers.raw)
             hop.peer = _peer(response)
-            await _read_body(response, hop, limits)
+            await _read_body(response, request, hop, limits)
     except TimeoutError:
         hop.truncated = "time"
         raise DeadlineExceeded(
@@ -117,7 +124,9 @@ async def request_hop(client: httpx.AsyncClient, request: httpx.Request, limits:
     return hop
 
 
-async def _read_body(response: httpx.Response, hop: Hop, limits: Limits) -> None:
+async def _read_body(
+    response: httpx.Response, request: httpx.Request, hop: Hop, limits: Limits
+) -> None:
     declared = response.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limits.max_raw_bytes:
         hop.truncated = "length"
@@ -148,10 +157,10 @@ async def _read_body(response: httpx.Response, hop: Hop, limits: Limits) -> None
         raise
     except httpx.RemoteProtocolError as exc:
         hop.truncated = "disconnect"
-        raise TruncatedBody(f"body cut short: {_describe(exc, response.url)}") from exc
+        raise TruncatedBody(f"body cut short: {_describe(exc, request.url)}") from exc
     except httpx.TransportError as exc:
         hop.truncated = "disconnect"
-        raise TransportFailure(_describe(exc, response.url)) from exc
+        raise TransportFailure(_describe(exc, request.url)) from exc
     finally:
         hop.raw = b"".join(chunks)
     if decoder is not None:

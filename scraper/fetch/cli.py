@@ -281,8 +281,11 @@ def run_fetch(args: argparse.Namespace) -> int:
 
 def run_scrape(args: argparse.Namespace) -> int:
     """``catalog-scraper scrape``: fetch into a WARC, then clean each page into a Book."""
-    from scraper.pipeline import clean_page
-    from scraper.records import Book
+    try:
+        from scraper.pipeline import clean_page
+        from scraper.records import Book
+    except ImportError as exc:
+        return _fail(f"the cleaning pipeline cannot be loaded: {exc}")
 
     output: Path = args.output
     warc_path: Path = args.warc or output.with_name(output.stem + ".warc.gz")

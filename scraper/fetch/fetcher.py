@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import time
+import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import TracebackType
@@ -88,13 +89,13 @@ class _GuardedTransport(httpx.AsyncHTTPTransport):
         )
 
 
-def _no_cookies() -> httpx.Cookies:
-    # A crawler is stateless: a cookie jar would grow for hours and carry one
-    # site's session into the next request. Users who need a cookie pass it
-    # with --header, and it is dropped on cross-origin redirects.
-    from http.cookiejar import CookieJar, DefaultCookiePolicy
-
-    return httpx.Cookies(CookieJar(policy=DefaultCookiePolicy(allowed_domains=[])))
+def _env_proxies(limits: httpx.Limits) -> dict[str, httpx.AsyncBaseTransport]:
+    """Proxy transports from HTTP_PROXY / HTTPS_PROXY (only with --trust-env)."""
+    proxies: dict[str, httpx.AsyncBaseTransport] = {}
+    for scheme, proxy in urllib.request.getproxies().items():
+        if scheme in ("http", "https"):
+            proxies[scheme] = httpx.AsyncHTTPTransport(proxy=proxy, trust_env=True, limits=limits)
+    return proxies
 
 
 class Fetcher:
@@ -130,18 +131,19 @@ class Fetcher:
             max_connections=config.concurrency * 2,
             max_keepalive_connections=config.concurrency * 2,
         )
-        if transport is None and not config.trust_env:
+        # No AsyncClient: we follow redirects ourselves and keep no cookie jar (a
+        # crawler is stateless; a jar would grow for hours and carry one site's
+        # session into the next request). Cookies a user needs go in --header.
+        self._proxies: dict[str, httpx.AsyncBaseTransport] = {}
+        if transport is None and config.trust_env:
+            transport = httpx.AsyncHTTPTransport(trust_env=True, limits=limits)
+            self._proxies = _env_proxies(limits)
+        elif transport is None:
             transport = _GuardedTransport(GuardedBackend(self.guard, resolver), limits)
-        self._client = httpx.AsyncClient(
-            transport=transport,
-            trust_env=config.trust_env,
-            follow_redirects=False,
-            cookies=_no_cookies(),
-            limits=limits,
-            timeout=httpx.Timeout(
-                config.timeout, connect=min(config.connect_timeout, config.timeout)
-            ),
-        )
+        self._direct = transport
+        self._timeouts = httpx.Timeout(
+            config.timeout, connect=min(config.connect_timeout, config.timeout)
+        ).as_dict()
         self._limits = Limits(
             timeout=config.timeout,
             max_raw_bytes=config.max_raw_bytes,
@@ -150,7 +152,6 @@ class Fetcher:
         )
 
     async def __aenter__(self) -> Fetcher:
-        await self._client.__aenter__()
         return self
 
     async def __aexit__(
@@ -159,7 +160,15 @@ class Fetcher:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        await self._client.__aexit__(exc_type, exc, tb)
+        for transport in (self._direct, *self._proxies.values()):
+            await transport.aclose()
+
+    def _transport_for(self, url: str) -> httpx.AsyncBaseTransport:
+        parts = urlsplit(url)
+        proxy = self._proxies.get(parts.scheme)
+        if proxy is not None and not urllib.request.proxy_bypass(parts.hostname or ""):
+            return proxy
+        return self._direct
 
     def _base_headers(self) -> dict[str, str]:
         headers = {
@@ -189,11 +198,13 @@ class Fetcher:
 
     async def _hop(self, url: str, headers: dict[str, str], limits: Limits) -> Hop:
         try:
-            request = httpx.Request("GET", url, headers=headers)
+            request = httpx.Request(
+                "GET", url, headers=headers, extensions={"timeout": self._timeouts}
+            )
         except (httpx.InvalidURL, ValueError) as exc:
             raise UnsupportedScheme(redact_text(f"invalid URL {redact_url(url)}: {exc}")) from exc
         async with self.gate.slot(origin_of(url)):
-            return await request_hop(self._client, request, limits)
+            return await request_hop(self._transport_for(url), request, limits)
 
     async def fetch(self, url: str, *, conditional: dict[str, str] | None = None) -> Attempt:
         """Fetch ``url``, following redirects; the result names what happened."""

@@ -227,19 +227,18 @@ def iter_done_pages(
     Yields a :class:`RawPage` per page, or ``(url, reason)`` for a page that
     is not a page (an image, a PDF) or cannot be decoded within the caps.
     """
+    # Two passes, records named by position: the first finds each URL's latest
+    # "done" response (a --refresh run may have archived a newer copy).
     latest: dict[str, int] = {}
     with open(path, "rb") as stream:
-        iterator = ArchiveIterator(stream)
-        for record in iterator:
+        for index, record in enumerate(ArchiveIterator(stream)):
             outcome = record.rec_headers.get_header("WARC-Scraper-Outcome")
             if record.rec_type == "response" and outcome == "done":
-                asked = record.rec_headers.get_header("WARC-Scraper-For")
-                latest[asked] = iterator.get_record_offset()
+                latest[record.rec_headers.get_header("WARC-Scraper-For")] = index
     wanted = set(latest.values())
     with open(path, "rb") as stream:
-        iterator = ArchiveIterator(stream)
-        for record in iterator:
-            if record.rec_type != "response" or iterator.get_record_offset() not in wanted:
+        for index, record in enumerate(ArchiveIterator(stream)):
+            if index not in wanted:
                 continue
             asked = record.rec_headers.get_header("WARC-Scraper-For")
             url = record.rec_headers.get_header("WARC-Target-URI")
