@@ -213,9 +213,11 @@ def _text_title_candidates(blocks: list[Block], people: set[str]) -> Iterator[Ca
         yield Candidate("title", originals[key], "text")
     # Catalog records put the title right above their metadata: the last
     # short line before the first author/publisher/ISBN label is a candidate.
+    bylines = [i for i, b in enumerate(head) if len(b.text) < 200 and (_BYLINE.match(b.text) or _states_role(b.text))]
+    labels = [i for i, b in enumerate(head) if b.label and field_for_label(b.label) in {"author", "publisher", "isbn", "date"}]
+    anchors = bylines[:1] or labels[:1]  # a byline is the surer anchor: it sits right under the title
     for i, block in enumerate(head):
-        is_byline = len(block.text) < 200 and (_BYLINE.match(block.text) or _states_role(block.text))
-        if is_byline or (block.label and field_for_label(block.label) in {"author", "publisher", "isbn", "date"}):
+        if i in anchors:
             for previous in reversed(head[max(0, i - 3) : i]):
                 text = previous.text
                 if previous.label or text.endswith((".", "!", "?", "。")) or fold(text) in people:

@@ -106,7 +106,7 @@ def _title_variants(cand: Candidate) -> list[str]:
     """
     text = _clean_title(cand.value)
     variants = [text] if text else []
-    if cand.source in {"og", "title-tag", "meta", "dom-heading"}:
+    if cand.source in {"og", "title-tag", "meta", "dom-heading", "text-heading"}:
         # Link-preview titles glue the site name on, before or after: each
         # piece between separators is a candidate; agreement decides.
         pieces = [p.strip() for p in _CHROME_SPLIT.split(text)]

@@ -278,6 +278,7 @@ def parse_html(text: str | bytes, *, charset: str = "") -> ParsedPage:
 # --- text dumps --------------------------------------------------------------
 
 
+_TAB_CELLS = re.compile(r"\t+")
 _DECORATED_HEADING = re.compile(r"^.{1,40}?\s*(?:[·•.]\s*){4,}$")
 _DECORATION = re.compile(r"\s*(?:[·•.]\s*){4,}$")
 
@@ -294,6 +295,12 @@ def parse_text(text: str, *, charset: str = "") -> ParsedPage:
         line = normalize_text(raw)
         if not line:
             after_blank = True
+            continue
+        cells = [c for c in (normalize_text(c) for c in _TAB_CELLS.split(raw)) if c]
+        if len(cells) == 2 and len(cells[0]) <= 40:
+            # a table row dumped as "Label<TAB>value": the tab is the only structure left
+            blocks.append(Block(text=line, tag="line", label=cells[0].rstrip(" :："), value=cells[1]))
+            after_blank = False
             continue
         # "内容简介 · · · · · ·": a label decorated with a dotted rule is a heading.
         heading = 2 if _DECORATED_HEADING.match(line) else 0
@@ -341,6 +348,10 @@ def pair_labels(blocks: list[Block]) -> list[Block]:
     pending: str = ""
     for block in blocks:
         text = block.text
+        if block.label:
+            out.append(block)
+            pending = ""
+            continue
         if pending and not block.heading and not (len(text) <= 40 and field_for_label(text.rstrip(" :："))):
             out.append(replace(block, label=pending, value=text))
             pending = ""

@@ -90,7 +90,7 @@ PHRASE_RULES: tuple[PhraseRule, ...] = (
         r"place (a )?hold|request (this )?item|reserve|borrow|check nearby libraries",
         r"want to read|currently reading|rate this book|remove from shelf|create a new list",
         r"ajouter au panier|ajouter à (ma|la) liste( d'envies)?|panier|acheter( maintenant)?",
-        r"in den warenkorb|warenkorb|auf die wunschliste|merkzettel|jetzt kaufen|vormerken",
+        r"in den (warenkorb|einkaufswagen)|warenkorb|einkaufswagen|auf die wunschliste|merkzettel|jetzt kaufen|vormerken",
         r"añadir a la cesta|añadido a la cesta|cesta|comprar( ya| ahora)?|lista de deseos",
         r"in (de )?winkelwagen|winkelwagen|op verlanglijst|verlanglijstje|reserveren",
         r"加入购物车|加入購物車|加入待購清單|加入购书单|立即购买|贈書給朋友|领书额度兑换|領書額度兌換",
