@@ -14,7 +14,7 @@ __all__ = ["SOURCE_PRIORITY", "Candidate", "SourceName"]
 
 SourceName = Literal[
     "jsonld", "microdata", "og", "dc", "citation", "coins", "meta", "app-state",
-    "dom-label", "dom-heading", "dom-section", "title-tag", "text-heading", "text",
+    "dom-label", "dom-heading", "dom-section", "title-tag", "text-heading", "text-label", "text",
 ]
 
 # How far a value from each source is trusted before agreement is counted.
@@ -34,6 +34,7 @@ SOURCE_PRIORITY: dict[str, float] = {
     "app-state": 0.70,  # a JavaScript app's data blob: exact, but may hold other books too
     "og": 0.65,
     "meta": 0.55,
+    "text-label": 0.70,  # "Label: value" on one line, or a tab-separated row, in a text dump
     "text-heading": 0.60,  # the line right above a record's metadata in a text dump
     "title-tag": 0.50,
     "text": 0.40,

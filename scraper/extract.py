@@ -232,7 +232,7 @@ def _text_title_candidates(blocks: list[Block], people: set[str]) -> Iterator[Ca
 def block_candidates(page: ParsedPage, blocks: list[Block]) -> tuple[list[Candidate], dict[str, str]]:
     """Candidates from the cleaned blocks, and the labelled sections' texts by kind."""
     html = page.kind == "html"
-    label_source: SourceName = "dom-label" if html else "text"
+    label_source: SourceName = "dom-label" if html else "text-label"
     out: list[Candidate] = []
     sections: dict[str, str] = {}
     seen_h1 = False
@@ -245,7 +245,10 @@ def block_candidates(page: ParsedPage, blocks: list[Block]) -> tuple[list[Candid
                 sections[kind] = text
             continue
         if block.label:
-            out.extend(_label_candidates(block, label_source))
+            # In a dump, "Label: value" on one line is explicit; a label line
+            # followed by a value line may as well be two menu entries.
+            explicit = html or block.text != block.value
+            out.extend(_label_candidates(block, label_source if explicit else "text"))
             # "Published: München: Knaur" with "Juni 2024" on the next line:
             # an imprint's date may sit in the unlabelled block after it.
             follower = blocks[i + 1] if i + 1 < len(blocks) else None
@@ -264,7 +267,7 @@ def block_candidates(page: ParsedPage, blocks: list[Block]) -> tuple[list[Candid
             seen_h1 = True
             out.append(Candidate("title", block.text, "dom-heading"))
         if bylines < 2 and len(block.text) < 200 and (_BYLINE.match(block.text) or _states_role(block.text)):
-            found = list(_byline_candidates(block.text, "dom-heading" if html else "text"))
+            found = list(_byline_candidates(block.text, "dom-heading" if html else "text-heading"))
             if found:
                 bylines += 1
                 out.extend(found)

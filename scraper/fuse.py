@@ -226,7 +226,7 @@ def _fuse_people(candidates: list[Candidate], fused: Fused) -> None:
     # list is taken whole (the order is the page's), other roles are merged in.
     # A role stated anywhere ("Gary Ruddell (Illustrator)") beats "author",
     # which is what sources say when they do not know (JSON-LD lists everyone).
-    explicit = {"dom-label", "dom-heading", "text", "text-heading"}
+    explicit = {"dom-label", "dom-heading", "text", "text-heading", "text-label"}
     said_author = {fold(n) for s, people in by_source.items() if s in explicit for n, r in people if r == "author"}
     stated_roles = {
         fold(n): r for people in by_source.values() for n, r in people if r != "author" and fold(n) not in said_author
