@@ -71,7 +71,7 @@ def build_site(pages_dir: Path) -> dict[str, tuple[str, bytes]]:
             f"{html.escape(_title(path, data))}</a></li>"
         )
     index = (
-        "<!doctype html><html><head><meta charset=\"utf-8\"><title>Demo catalog</title></head>"
+        '<!doctype html><html><head><meta charset="utf-8"><title>Demo catalog</title></head>'
         f"<body><h1>Demo catalog</h1><p>{len(items)} books.</p><ul>\n"
         + "\n".join(items)
         + "\n</ul></body></html>\n"

@@ -52,6 +52,9 @@ def split_people(value: str) -> list[str]:
 # Sections about something other than the book's content: a prose run stops there.
 _STOP_SECTIONS = frozenset(fold(s) for s in NEUTRAL_SECTION_HEADINGS)
 
+_ABOUT_AUTHOR = frozenset(fold(s) for s in ("about the author", "über den autor", "über die autorin", "à propos de l'auteur",
+                                            "sobre el autor", "over de auteur", "作者简介", "作者簡介"))
+
 _BYLINE = re.compile(r"^(?:by|von|door|por|par)\s+(?P<names>.+)$", re.I)
 # "German Edition by hermann-hesse", "Edición en Inglés de Raymond Murphy (Autor)":
 # the edition statement before the name is not part of it.
@@ -271,6 +274,15 @@ def block_candidates(page: ParsedPage, blocks: list[Block]) -> tuple[list[Candid
             if found:
                 bylines += 1
                 out.extend(found)
+    for i, block in enumerate(page.blocks[:-1]):
+        # "About the author" is followed by the author's name on store and
+        # community pages: the weakest author cue, for when nothing states one.
+        # (Read from the page as parsed: cleaning drops the name as a repeat.)
+        if fold(block.text) in _ABOUT_AUTHOR:
+            follower = page.blocks[i + 1]
+            if len(follower.text) <= 60 and not follower.label and not any(c.isdigit() for c in follower.text):
+                out.append(Candidate("author", follower.text, "text"))
+            break
     if html and not seen_h1:
         top = [b for b in blocks if b.heading and not b.label and len(b.text) < 200]
         if top:

@@ -216,7 +216,7 @@ def _fuse_people(candidates: list[Candidate], fused: Fused) -> None:
         if cand.field not in _PEOPLE_FIELDS:
             continue
         name = clean_person_name(cand.value)
-        if name is None or field_for_label(name):
+        if name is None or field_for_label(name) or match_phrase(name):
             continue
         by_source.setdefault(cand.source, []).append((name, cand.field))
         priority[cand.source] = cand.confidence

@@ -151,6 +151,7 @@ PHRASE_RULES: tuple[PhraseRule, ...] = (
         r"ga naar (hoofdinhoud|inhoud)|terug naar boven", r"you are here:?|vous êtes ici:?|sie sind hier:?",
         r"[^›»>]{1,40}( [›»>] [^›»>]{1,40}){2,}",  # "Home › Books › Fiction"
         r"[›»>]",
+        r".{1,30}?\s*[▾▼▲▴▿]",  # "Browse ▾": a menu toggle
         max_len=200,
     ),
     # Pagination and carousel controls.
@@ -187,7 +188,7 @@ PHRASE_RULES: tuple[PhraseRule, ...] = (
         r"(privacy( policy| notice)?|terms( of (use|service))?|conditions of (use|sale)|cookie policy|accessibility( statement)?|statement on accessibility)",
         r"(impressum|datenschutz(erklärung)?|agb|erklärung zur barrierefreiheit|mentions légales|politique de confidentialité)",
         r"(aviso legal|política de privacidad|privacyverklaring|algemene voorwaarden)",
-        r"(contact( us)?|help|faq|about us|careers|press|investor relations|help center|customer service)",
+        r"(contact( us)?|help|faq|about us|careers|jobs|press|investor relations|help center|customer service|advertise( with us)?|api|terms and conditions)",
         r"keyboard shortcuts|report an issue with this product( or seller)?|(show/hide )?shortcuts.*",
         # affiliate disclosures ("As an Amazon Associate we earn from qualifying purchases")
         r".*\b(earns? from qualifying purchases|may earn a (small )?commission|affiliate (links?|commission))\b.*",

@@ -130,9 +130,7 @@ async def _read_body(
     declared = response.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limits.max_raw_bytes:
         hop.truncated = "length"
-        raise BodyTooLarge(
-            f"Content-Length {declared} exceeds the {limits.max_raw_bytes}-byte cap"
-        )
+        raise BodyTooLarge(f"Content-Length {declared} exceeds the {limits.max_raw_bytes}-byte cap")
     decoder = None
     # A redirect's body is archived as it came but never decoded or read by anyone.
     is_redirect = 300 <= response.status_code < 400 and "location" in response.headers

@@ -298,9 +298,12 @@ def run_scrape(args: argparse.Namespace) -> int:
     out_tmp = output.with_name(output.name + ".open")
     rejects_tmp = args.rejects.with_name(args.rejects.name + ".open") if args.rejects else None
     try:
-        with open(out_tmp, "w", encoding="utf-8") as out, (
-            open(rejects_tmp, "w", encoding="utf-8") if rejects_tmp else open(os.devnull, "w")
-        ) as rejects:
+        with (
+            open(out_tmp, "w", encoding="utf-8") as out,
+            (
+                open(rejects_tmp, "w", encoding="utf-8") if rejects_tmp else open(os.devnull, "w")
+            ) as rejects,
+        ):
             for item in iter_done_pages(
                 warc_path,
                 max_decoded_bytes=args.max_decoded_bytes,

@@ -170,7 +170,10 @@ class CappedDecoder:
         self.size = 0
         # Decode in the reverse of the order the codings were applied.
         self._stages: list[_Decoder] = [
-            _ZstdDecoder(max_bytes) if c == "zstd" else _BrotliDecoder() if c == "br"
+            _ZstdDecoder(max_bytes)
+            if c == "zstd"
+            else _BrotliDecoder()
+            if c == "br"
             else _ZlibDecoder(c)
             for c in reversed(encodings)
         ]

@@ -96,9 +96,7 @@ class WarcFile:
         """A warcinfo record describing this run."""
         return self._write(lambda w: [w.create_warcinfo_record(self.path.name, info)])
 
-    def write_attempt(
-        self, hops: list[Hop], *, asked_for: str, attempt: int, outcome: str
-    ) -> int:
+    def write_attempt(self, hops: list[Hop], *, asked_for: str, attempt: int, outcome: str) -> int:
         """Archive every hop of one attempt; return the new committed size."""
         answered = [hop for hop in hops if hop.responded]
         if not answered:
@@ -106,8 +104,10 @@ class WarcFile:
 
         def build(writer: WARCWriter) -> Iterator[Any]:
             for index, hop in enumerate(answered):
-                extra = {"WARC-Scraper-For": redact_url(asked_for),
-                         "WARC-Scraper-Attempt": str(attempt)}
+                extra = {
+                    "WARC-Scraper-For": redact_url(asked_for),
+                    "WARC-Scraper-Attempt": str(attempt),
+                }
                 if index == len(answered) - 1:
                     extra["WARC-Scraper-Outcome"] = outcome
                 yield from _hop_records(writer, hop, extra)
