@@ -218,7 +218,10 @@ def _text_title_candidates(blocks: list[Block], people: set[str]) -> Iterator[Ca
     # short line before the first author/publisher/ISBN label is a candidate.
     bylines = [i for i, b in enumerate(head) if len(b.text) < 200 and (_BYLINE.match(b.text) or _states_role(b.text))]
     labels = [i for i, b in enumerate(head) if b.label and field_for_label(b.label) in {"author", "publisher", "isbn", "date"}]
-    anchors = bylines[:1] or labels[:1]  # a byline is the surer anchor: it sits right under the title
+    names = [i for i, b in enumerate(head) if fold(b.text) in people]
+    # A byline is the surest anchor (it sits right under the title), the first
+    # label next, and a bare line holding a known author's name last.
+    anchors = bylines[:1] or labels[:1] or names[:1]
     for i, block in enumerate(head):
         if i in anchors:
             for previous in reversed(head[max(0, i - 3) : i]):
