@@ -160,6 +160,10 @@ def _label_candidates(block: Block, source: SourceName) -> Iterator[Candidate]:
     if name is None or not block.value:
         return
     value = block.value
+    # A button glued after the value ("天下雜誌出版 關注" = "... Follow").
+    head, _, last = value.rpartition(" ")
+    if head and match_phrase(last):
+        value = head
     if name in {"author", "translator", "editor", "illustrator"}:
         for person in split_people(_ROLE_IN_PARENS.sub("", value)):
             yield Candidate(name, person, source)

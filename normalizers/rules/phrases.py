@@ -105,7 +105,7 @@ PHRASE_RULES: tuple[PhraseRule, ...] = (
         r"partager( sur)?.*", r"teilen( auf)?.*", r"compartir( en)?.*", r"delen( op)?.*",
         r"copied to clipboard|erfolgreich in die zwischenablage kopiert|link kopieren",
         # "follow the author" buttons sit in the byline area on store pages
-        r"follow( the author)?|sigue al autor|seguir|dem autor folgen|folgen|suivre( l'auteur)?|volg( de auteur)?",
+        r"follow( the author)?|sigue al autor|seguir|dem autor folgen|folgen|suivre( l'auteur)?|volg( de auteur)?|關注|关注|追蹤|追踪",
         max_len=60,
     ),
     # Cookie banners.
