@@ -220,12 +220,14 @@ def _text_title_candidates(blocks: list[Block], people: set[str]) -> Iterator[Ca
         yield Candidate("title", originals[key], "text")
     # Catalog records put the title right above their metadata: the last
     # short line before the first author/publisher/ISBN label is a candidate.
+    # Anchors are looked for further down than repeats: a long menu may come first.
+    head = [b for b in blocks[:400] if len(b.text) <= 150]
     bylines = [i for i, b in enumerate(head) if len(b.text) < 200 and (_BYLINE.match(b.text) or _states_role(b.text))]
     labels = [i for i, b in enumerate(head) if b.label and field_for_label(b.label) in {"author", "publisher", "isbn", "date"}]
     names = [i for i, b in enumerate(head) if fold(b.text) in people]
-    # A byline is the surest anchor (it sits right under the title), the first
-    # label next, and a bare line holding a known author's name last.
-    anchors = bylines[:1] or labels[:1] or names[:1]
+    # A byline is the surest anchor (it sits right under the title); without
+    # one, the earlier of the first label and a bare line naming a known author.
+    anchors = bylines[:1] if bylines else [min(labels[:1] + names[:1])] if labels or names else []
     for i, block in enumerate(head):
         if i in anchors:
             for previous in reversed(head[max(0, i - 3) : i]):

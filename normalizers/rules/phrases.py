@@ -127,7 +127,7 @@ PHRASE_RULES: tuple[PhraseRule, ...] = (
         rf"{_NUM} van de 5 sterren.*", rf"{_NUM}(bewertungen|sternebewertungen|avis|évaluations|valoraciones|beoordelingen|reviews?)",
         r"rate this( book)?|write a review|write a customer review|schreiben sie eine rezension",
         r"(\d+ )?(people|readers) found this helpful.*", r"helpful|report( abuse)?|hilfreich|melden",
-        r"(豆瓣评分|评价人数不足|\d+人评价).*",
+        r"(豆瓣评分|评价人数不足|\d+人评价).*", r"共\s*\d+\s*人評分|\d+\s*人評分|評分.*",
         max_len=80,
     ),
     # Expanders: the toggles that reveal the rest of a text, not part of it.
