@@ -19,7 +19,9 @@ __all__ = ["fold", "has_mojibake", "normalize_text"]
 # Byte pairs that UTF-8 text shows when it was decoded as cp1252/latin-1:
 # "Ã©" for "é", "â€œ" for "“". Real text almost never has these sequences, so
 # their presence is the trigger for ftfy (which is too slow to run blindly).
-_MOJIBAKE = re.compile(r"[ÂÃâ][\x80-\xbf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u2013-\u203a\u20ac\u2122\u02c6\u02dc]")
+_MOJIBAKE = re.compile(
+    r"[ÂÃâ][\x80-\xbf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u2013-\u203a\u20ac\u2122\u02c6\u02dc]"
+)
 
 # Entities left in text by double escaping ("&amp;amp;", "&#39;").
 _ENTITY = re.compile(r"&(?:#\d{1,7}|#x[0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")

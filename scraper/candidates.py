@@ -13,8 +13,21 @@ from typing import Literal
 __all__ = ["SOURCE_PRIORITY", "Candidate", "SourceName"]
 
 SourceName = Literal[
-    "jsonld", "microdata", "og", "dc", "citation", "coins", "meta", "app-state",
-    "dom-label", "dom-heading", "dom-section", "title-tag", "text-heading", "text-label", "text",
+    "jsonld",
+    "microdata",
+    "og",
+    "dc",
+    "citation",
+    "coins",
+    "meta",
+    "app-state",
+    "dom-label",
+    "dom-heading",
+    "dom-section",
+    "title-tag",
+    "text-heading",
+    "text-label",
+    "text",
 ]
 
 # How far a value from each source is trusted before agreement is counted.

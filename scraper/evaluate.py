@@ -23,10 +23,36 @@ from scraper.sources import RawPage, kind_from_suffix
 
 __all__ = ["FIELDS", "PageScore", "evaluate", "format_report", "norm"]
 
-FIELDS = ("title", "full_title", "authors", "isbn", "publisher", "year", "language", "description", "residue_free", "yield")
+FIELDS = (
+    "title",
+    "full_title",
+    "authors",
+    "isbn",
+    "publisher",
+    "year",
+    "language",
+    "description",
+    "residue_free",
+    "yield",
+)
 
-_QUOTES = str.maketrans({"‘": "'", "’": "'", "‚": "'", "“": '"', "”": '"', "„": '"', "«": '"', "»": '"',
-                         "–": "-", "—": "-", "‐": "-", "‑": "-", "−": "-"})
+_QUOTES = str.maketrans(
+    {
+        "‘": "'",
+        "’": "'",
+        "‚": "'",
+        "“": '"',
+        "”": '"',
+        "„": '"',
+        "«": '"',
+        "»": '"',
+        "–": "-",
+        "—": "-",
+        "‐": "-",
+        "‑": "-",
+        "−": "-",
+    }
+)
 
 
 def norm(text: str | None) -> str:
@@ -81,12 +107,21 @@ def score_page(gold: dict[str, Any], result: Book | Reject) -> PageScore:
             score.fields[name] = False
         return score
     book = result
-    score.got = {"title": book.title, "subtitle": book.subtitle, "authors": [c.name for c in book.contributors if c.role == "author"],
-                 "isbns": list(book.isbns), "publisher": book.publisher, "published": book.published,
-                 "language": book.language, "description": (book.description or "")[:80] + " … " + (book.description or "")[-80:]}
+    score.got = {
+        "title": book.title,
+        "subtitle": book.subtitle,
+        "authors": [c.name for c in book.contributors if c.role == "author"],
+        "isbns": list(book.isbns),
+        "publisher": book.publisher,
+        "published": book.published,
+        "language": book.language,
+        "description": (book.description or "")[:80] + " … " + (book.description or "")[-80:],
+    }
     title = _strip_trailing(norm(book.title))
     gold_title = _strip_trailing(norm(gold.get("title")))
-    gold_full = _strip_trailing(norm(gold.get("title")) + (": " + norm(gold["subtitle"]) if gold.get("subtitle") else ""))
+    gold_full = _strip_trailing(
+        norm(gold.get("title")) + (": " + norm(gold["subtitle"]) if gold.get("subtitle") else "")
+    )
     full = _strip_trailing(norm(book.title) + (": " + norm(book.subtitle) if book.subtitle else ""))
     score.fields["title"] = title in {gold_title, gold_full}
     score.fields["full_title"] = full == gold_full
@@ -102,7 +137,7 @@ def score_page(gold: dict[str, Any], result: Book | Reject) -> PageScore:
     else:
         score.fields["publisher"] = book.publisher is None
     if gold.get("year") is not None:
-        score.fields["year"] = bool(book.published) and book.published[:4] == str(gold["year"])
+        score.fields["year"] = book.published is not None and book.published[:4] == str(gold["year"])
     else:
         score.fields["year"] = book.published is None
     if gold.get("language"):
@@ -113,8 +148,14 @@ def score_page(gold: dict[str, Any], result: Book | Reject) -> PageScore:
     else:
         desc = _squash(book.description)
         score.fields["description"] = desc.startswith(_squash(start)) and desc.endswith(_squash(end))
-    texts = [book.title, book.subtitle or "", book.publisher or "", book.description or "", book.excerpt or "",
-             *(c.name for c in book.contributors)]
+    texts = [
+        book.title,
+        book.subtitle or "",
+        book.publisher or "",
+        book.description or "",
+        book.excerpt or "",
+        *(c.name for c in book.contributors),
+    ]
     haystack = norm("\n".join(texts))
     score.leaks = [s for s in gold.get("must_not_contain") or [] if norm(s) in haystack]
     score.fields["residue_free"] = not score.leaks
@@ -158,8 +199,10 @@ def format_report(scores: list[PageScore], *, verbose: bool = True) -> str:
     lines.append(f"{'mean':<14} {mean:.3f}")
     leaks = [s for s in scores if s.leaks]
     false_isbns = [s for s in scores if s.false_isbns]
-    lines.append(f"pages: {len(scores)}; with leaks: {len(leaks)} ({len(leaks) / max(len(scores), 1):.1%}); "
-                 f"with false ISBNs: {len(false_isbns)}")
+    lines.append(
+        f"pages: {len(scores)}; with leaks: {len(leaks)} ({len(leaks) / max(len(scores), 1):.1%}); "
+        f"with false ISBNs: {len(false_isbns)}"
+    )
     for s in leaks:
         lines.append(f"  leak  {s.file}: {s.leaks}")
     for s in false_isbns:

@@ -52,21 +52,45 @@ def split_people(value: str) -> list[str]:
 # Sections about something other than the book's content: a prose run stops there.
 _STOP_SECTIONS = frozenset(fold(s) for s in NEUTRAL_SECTION_HEADINGS)
 
-_ABOUT_AUTHOR = frozenset(fold(s) for s in ("about the author", "über den autor", "über die autorin", "à propos de l'auteur",
-                                            "sobre el autor", "over de auteur", "作者简介", "作者簡介"))
+_ABOUT_AUTHOR = frozenset(
+    fold(s)
+    for s in (
+        "about the author",
+        "über den autor",
+        "über die autorin",
+        "à propos de l'auteur",
+        "sobre el autor",
+        "over de auteur",
+        "作者简介",
+        "作者簡介",
+    )
+)
 
 _BYLINE = re.compile(r"^(?:by|von|door|por|par)\s+(?P<names>.+)$", re.I)
 # "German Edition by hermann-hesse", "Edición en Inglés de Raymond Murphy (Autor)":
 # the edition statement before the name is not part of it.
 _EDITION_BYLINE = re.compile(
-    r"^[^()]{0,40}?\b(?:edition|edición|ausgabe|édition|editie|edizione)\b[^()]{0,30}?\b(?:by|de|von|par|door|di)\s+", re.I
+    r"^[^()]{0,40}?\b(?:edition|edición|ausgabe|édition|editie|edizione)\b[^()]{0,30}?\b(?:by|de|von|par|door|di)\s+",
+    re.I,
 )
 _ROLE_IN_PARENS = re.compile(r"\((?P<role>[^()]{2,40})\)")
 _ROLE_WORDS = {
-    "author": "author", "autor": "author", "auteur": "author", "writer": "author", "verfasser": "author",
-    "translator": "translator", "übersetzer": "translator", "traducteur": "translator", "traductor": "translator",
-    "vertaler": "translator", "editor": "editor", "herausgeber": "editor", "illustrator": "illustrator",
-    "illustrateur": "illustrator", "ilustrador": "illustrator", "narrator": "contributor",
+    "author": "author",
+    "autor": "author",
+    "auteur": "author",
+    "writer": "author",
+    "verfasser": "author",
+    "translator": "translator",
+    "übersetzer": "translator",
+    "traducteur": "translator",
+    "traductor": "translator",
+    "vertaler": "translator",
+    "editor": "editor",
+    "herausgeber": "editor",
+    "illustrator": "illustrator",
+    "illustrateur": "illustrator",
+    "ilustrador": "illustrator",
+    "narrator": "contributor",
 }
 
 
@@ -206,7 +230,7 @@ def _text_title_candidates(blocks: list[Block], people: set[str]) -> Iterator[Ca
                 continue
             first_seen[key] = i
             originals[key] = original
-    for i, block in enumerate(head):
+    for block in head:
         # "Title: Site: Author: ISBN: Books" -- a dump of the page's <title>:
         # the part before the first separator is the title.
         if _ISBN_IN_LINE.search(block.text):
@@ -223,21 +247,21 @@ def _text_title_candidates(blocks: list[Block], people: set[str]) -> Iterator[Ca
     # Anchors are looked for further down than repeats: a long menu may come first.
     head = [b for b in blocks[:400] if len(b.text) <= 150]
     bylines = [i for i, b in enumerate(head) if len(b.text) < 200 and (_BYLINE.match(b.text) or _states_role(b.text))]
-    labels = [i for i, b in enumerate(head) if b.label and field_for_label(b.label) in {"author", "publisher", "isbn", "date"}]
+    labels = [
+        i for i, b in enumerate(head) if b.label and field_for_label(b.label) in {"author", "publisher", "isbn", "date"}
+    ]
     names = [i for i, b in enumerate(head) if fold(b.text) in people]
     # A byline is the surest anchor (it sits right under the title); without
     # one, the earlier of the first label and a bare line naming a known author.
     anchors = bylines[:1] if bylines else [min(labels[:1] + names[:1])] if labels or names else []
-    for i, block in enumerate(head):
-        if i in anchors:
-            for previous in reversed(head[max(0, i - 3) : i]):
-                text = previous.text
-                if previous.label or text.endswith((".", "!", "?", "。")) or fold(text) in people:
-                    continue
-                if match_phrase(text) or field_for_label(text) or sum(c.isalpha() for c in text) < 2:
-                    continue
-                yield Candidate("title", text, "text-heading")
-                break
+    for i in anchors:
+        for previous in reversed(head[max(0, i - 3) : i]):
+            text = previous.text
+            if previous.label or text.endswith((".", "!", "?", "。")) or fold(text) in people:
+                continue
+            if match_phrase(text) or field_for_label(text) or sum(c.isalpha() for c in text) < 2:
+                continue
+            yield Candidate("title", text, "text-heading")
             break
 
 
@@ -305,7 +329,6 @@ def block_candidates(page: ParsedPage, blocks: list[Block]) -> tuple[list[Candid
     return out, sections
 
 
-
 _ISBN_IN_LINE = re.compile(r"(?<!\d)97[89]\d{10}(?!\d)|(?<!\d)\d{9}[\dX](?!\d)")
 _ANCHOR_TAIL = re.compile(r"\s*(\.\.\.|…|\.\s\.\s\.)\s*$")
 _MIN_ANCHOR = 30
@@ -345,7 +368,7 @@ def anchored_text(blocks: list[Block], anchors: list[str]) -> str | None:
     return None
 
 
-_PROSE_END = (".", "!", "?", "。", "！", "？", "\"", "”", "’", "'", "»", ")", "…", "」", "』", "）")
+_PROSE_END = (".", "!", "?", "。", "！", "？", '"', "”", "’", "'", "»", ")", "…", "」", "』", "）")
 _MIN_LEAD = 120
 
 

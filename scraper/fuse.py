@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 
 from normalizers.residue import match_phrase
 from normalizers.text import fold
-from scraper.labels import field_for_label
 from scraper.candidates import Candidate
+from scraper.labels import field_for_label
 from scraper.records import Provenance
 from scraper.values import (
     clean_person_name,
@@ -70,7 +70,7 @@ def _choose(
     best_key = max(scored, key=lambda k: score(scored[k]))
     group = scored[best_key]
     value, cand = max(group, key=lambda vc: vc[1].confidence)
-    rejected = [(v, c.source) for k, g in scored.items() if k != best_key for v, c in g[:1]]
+    rejected: list[tuple[str, str]] = [(v, c.source) for k, g in scored.items() if k != best_key for v, c in g[:1]]
     return value, cand.source, rejected
 
 
@@ -84,7 +84,9 @@ _EDITION_SUFFIX = re.compile(
 )
 
 
-_SERIES_SUFFIX = re.compile(r"\s*[(\[][^()\[\]]*?(?:#\s*\d+(?:\.\d+)?|\b(?:book|vol\.?|volume|band|tome|deel|tomo|nr\.?)\s*\d+)[)\]]\s*$", re.I)
+_SERIES_SUFFIX = re.compile(
+    r"\s*[(\[][^()\[\]]*?(?:#\s*\d+(?:\.\d+)?|\b(?:book|vol\.?|volume|band|tome|deel|tomo|nr\.?)\s*\d+)[)\]]\s*$", re.I
+)
 _CHROME_SPLIT = re.compile(r"\s+[|–—-]\s+|\s*[:：]\s+|\s*\|\s*|\s+by\s+(?=[A-Z])")
 
 
@@ -112,7 +114,9 @@ def _title_variants(cand: Candidate) -> list[str]:
         pieces = [p.strip() for p in _CHROME_SPLIT.split(text)]
         if len(pieces) > 1:
             variants.extend(_clean_title(p) for p in pieces if p)
-    return [v for v in variants if v and not field_for_label(v) and match_phrase(v) is None and not _CHROME_TOKEN.search(v)]
+    return [
+        v for v in variants if v and not field_for_label(v) and match_phrase(v) is None and not _CHROME_TOKEN.search(v)
+    ]
 
 
 def _strip_author_tail(title: str, author_keys: set[str]) -> str:
@@ -127,7 +131,7 @@ def _strip_author_tail(title: str, author_keys: set[str]) -> str:
     for author in author_keys:
         if author and key.endswith(" " + author) and len(key) > len(author) + 2:
             words = len(author.split())
-            head = title.split()[: -words] if len(title.split()) > words else []
+            head = title.split()[:-words] if len(title.split()) > words else []
             cut = " ".join(head)
             cut = re.sub(r"(?i)\s*(?:by|von|de|door|par|por|[-–—|:/,])\s*$", "", cut).strip()
             if cut:
@@ -165,7 +169,9 @@ def _fuse_title(candidates: list[Candidate], fused: Fused, author_keys: set[str]
             support[key] += VISIBLE_BONUS
     best = max(support, key=lambda k: (support[k], -len(k)))
     _, title, source = best_text[best]
-    rejected = tuple((best_text[k][1], best_text[k][2]) for k in sorted(support, key=lambda k: -support[k]) if k != best)[:5]
+    rejected = tuple(
+        (best_text[k][1], best_text[k][2]) for k in sorted(support, key=lambda k: -support[k]) if k != best
+    )[:5]
     subtitle = _choose("subtitle", candidates, lambda v: v.strip(" :;/") or None)
     if subtitle is None:
         title, sub = _split_subtitle(title, author_keys)
@@ -245,7 +251,11 @@ def _fuse_people(candidates: list[Candidate], fused: Fused) -> None:
                 seen.add(fold(name))
                 fused.people.append((name, role))
     others = [(", ".join(n for n, r in people if r == "author"), s) for s, people in by_source.items() if s != best]
-    others = [(names, s) for names, s in others if names and fold(names) != fold(", ".join(n for n, r in fused.people if r == "author"))]
+    others = [
+        (names, s)
+        for names, s in others
+        if names and fold(names) != fold(", ".join(n for n, r in fused.people if r == "author"))
+    ]
     if others:
         chosen = ", ".join(n for n, r in fused.people if r == "author")
         fused.provenance.append(Provenance(field="authors", chosen=chosen, source=best, rejected=tuple(others[:5])))
@@ -314,4 +324,3 @@ def fuse(candidates: list[Candidate], visible: set[str] = frozenset()) -> Fused:
                 seen.add(fold(subject))
                 fused.subjects.append(subject)
     return fused
-

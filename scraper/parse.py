@@ -24,7 +24,7 @@ from scraper.decode import declared_charset, decode_bytes, sniff_kind
 from scraper.labels import DESCRIPTION_LABELS, EXCERPT_LABELS, field_for_label
 from scraper.sources import MediaKind, RawPage
 
-__all__ = ["MicrodataProp", "ParsedPage", "parse_page", "parse_html", "parse_text"]
+__all__ = ["MicrodataProp", "ParsedPage", "parse_html", "parse_page", "parse_text"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,8 +62,42 @@ _INVISIBLE_TAGS = ["script", "style", "noscript", "template", "svg", "iframe", "
 # Inline elements join their text into the enclosing block; everything else
 # (including unknown custom elements, which sites mostly use as boxes) starts a block.
 _INLINE = frozenset(
-    "a abbr b bdi bdo cite code data del dfn em font i ins kbd mark q s samp small span strong "
-    "sub sup time u var wbr img input label nobr tt big".split()
+    [
+        "a",
+        "abbr",
+        "b",
+        "bdi",
+        "bdo",
+        "cite",
+        "code",
+        "data",
+        "del",
+        "dfn",
+        "em",
+        "font",
+        "i",
+        "ins",
+        "kbd",
+        "mark",
+        "q",
+        "s",
+        "samp",
+        "small",
+        "span",
+        "strong",
+        "sub",
+        "sup",
+        "time",
+        "u",
+        "var",
+        "wbr",
+        "img",
+        "input",
+        "label",
+        "nobr",
+        "tt",
+        "big",
+    ]
 )
 # header/footer are page furniture only at page level: inside an article or main
 # they introduce or close the content itself (HTML's sectioning rules).
@@ -304,7 +338,13 @@ def parse_text(text: str, *, charset: str = "") -> ParsedPage:
             continue
         # "内容简介 · · · · · ·": a label decorated with a dotted rule is a heading.
         heading = 2 if _DECORATED_HEADING.match(line) else 0
-        blocks.append(Block(text=_DECORATION.sub("", line) if heading else line, tag="para" if after_blank else "line", heading=heading))
+        blocks.append(
+            Block(
+                text=_DECORATION.sub("", line) if heading else line,
+                tag="para" if after_blank else "line",
+                heading=heading,
+            )
+        )
         after_blank = False
     return ParsedPage(kind="text", blocks=pair_labels(blocks), charset=charset)
 

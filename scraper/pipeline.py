@@ -9,7 +9,6 @@ result, tagged with its rule.
 from __future__ import annotations
 
 import re
-import re
 from dataclasses import dataclass
 
 from pydantic import ValidationError
@@ -22,12 +21,12 @@ from scraper.candidates import Candidate
 from scraper.extract import anchored_text, block_candidates, lead_prose
 from scraper.fuse import Fused, fuse
 from scraper.language import detect_language
-from scraper.parse import ParsedPage, parse_page
+from scraper.parse import parse_page
 from scraper.records import Book, Contributor, Reject, Removal, Source
 from scraper.sources import RawPage
 from scraper.structured import StructuredData, read_structured
 
-__all__ = ["CleanConfig", "DEFAULT_CONFIG", "clean_page"]
+__all__ = ["DEFAULT_CONFIG", "CleanConfig", "clean_page"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +64,9 @@ def _choose_description(
         # A meta description that repeats the page title is the title, not a synopsis.
         titles = [fold(c.value)[:30] for c in candidates if c.field == "title" and c.source in {"title-tag", "og"}]
         anchors = [
-            c.value for c in candidates if c.field == "description" and not any(t and fold(c.value).startswith(t) for t in titles)
+            c.value
+            for c in candidates
+            if c.field == "description" and not any(t and fold(c.value).startswith(t) for t in titles)
         ]
         visible = anchored_text(blocks, anchors) or ""
     machine = [c for c in candidates if c.field == "description" and c.source in {"jsonld", "microdata", "dc"}]
@@ -190,7 +191,6 @@ def clean_page(page: RawPage, config: CleanConfig = DEFAULT_CONFIG) -> Book | Re
         )
     except ValidationError as exc:
         as_removals = tuple(Removal.model_construct(rule=r.rule, text=r.text) for r in removed)
-        return Reject(source=source, input=page.uri, reason="invalid_record", detail=_first_error(exc), removed=as_removals)
-
-
-
+        return Reject(
+            source=source, input=page.uri, reason="invalid_record", detail=_first_error(exc), removed=as_removals
+        )

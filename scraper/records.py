@@ -68,9 +68,7 @@ def check_iso_date(value: str) -> str:
     try:
         dt.date(year, month, day)
     except ValueError:
-        raise ValueError(
-            f"{value!r} is not a real date (use YYYY, YYYY-MM or YYYY-MM-DD)"
-        ) from None
+        raise ValueError(f"{value!r} is not a real date (use YYYY, YYYY-MM or YYYY-MM-DD)") from None
     if not 1400 <= year <= dt.date.today().year + 2:
         raise ValueError(f"{value!r} is outside the years a printed book can have")
     return value

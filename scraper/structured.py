@@ -146,8 +146,17 @@ def _scalar(value: Any) -> str:
     return normalize_text(str(value)) if value is not None else ""
 
 
-_JSONLD_ROLES = {"author": "author", "creator": "author", "translator": "translator",
-                 "editor": "editor", "illustrator": "illustrator"}
+_JSONLD_ROLES = {
+    "author": "author",
+    "creator": "author",
+    "translator": "translator",
+    "editor": "editor",
+    "illustrator": "illustrator",
+}
+
+
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
 
 
 def _book_candidates(item: dict[str, Any], source: SourceName) -> Iterator[Candidate]:
@@ -160,7 +169,7 @@ def _book_candidates(item: dict[str, Any], source: SourceName) -> Iterator[Candi
         for person in _names(item.get(key)):
             yield Candidate(role, person, source)
     for key in ("isbn", "gtin13", "gtin", "gtin10", "isbn13"):
-        for value in item.get(key) if isinstance(item.get(key), list) else [item.get(key)]:
+        for value in _as_list(item.get(key)):
             if value:
                 yield Candidate("isbn", str(value), source)
     for publisher in _names(item.get("publisher"))[:1]:
@@ -174,7 +183,7 @@ def _book_candidates(item: dict[str, Any], source: SourceName) -> Iterator[Candi
     description = item.get("description")
     if isinstance(description, str) and description.strip():
         yield Candidate("description", html_to_text(description), source)
-    for genre in item.get("genre") if isinstance(item.get("genre"), list) else [item.get("genre")]:
+    for genre in _as_list(item.get("genre")):
         if genre:
             yield Candidate("subject", _scalar(genre), source)
     series = item.get("isPartOf") or item.get("partOfSeries")
@@ -212,11 +221,23 @@ def _read_jsonld(page: ParsedPage, data: StructuredData) -> None:
 # --- microdata -------------------------------------------------------------------
 
 _MICRODATA_FIELDS = {
-    "name": "title", "alternativeheadline": "subtitle", "isbn": "isbn", "gtin13": "isbn",
-    "publisher": "publisher", "datepublished": "date", "inlanguage": "language",
-    "numberofpages": "pages", "description": "description", "bookformat": "format",
-    "genre": "subject", "author": "author", "creator": "author", "translator": "translator",
-    "illustrator": "illustrator", "editor": "editor", "bookedition": "edition",
+    "name": "title",
+    "alternativeheadline": "subtitle",
+    "isbn": "isbn",
+    "gtin13": "isbn",
+    "publisher": "publisher",
+    "datepublished": "date",
+    "inlanguage": "language",
+    "numberofpages": "pages",
+    "description": "description",
+    "bookformat": "format",
+    "genre": "subject",
+    "author": "author",
+    "creator": "author",
+    "translator": "translator",
+    "illustrator": "illustrator",
+    "editor": "editor",
+    "bookedition": "edition",
 }
 
 
@@ -245,17 +266,32 @@ def _read_microdata(page: ParsedPage, data: StructuredData) -> None:
 # --- meta tags -------------------------------------------------------------------
 
 _META_FIELDS: dict[str, tuple[str, SourceName]] = {
-    "og:title": ("title", "og"), "og:description": ("description", "og"), "og:url": ("url", "og"),
-    "book:isbn": ("isbn", "og"), "books:isbn": ("isbn", "og"), "book:author": ("author", "og"),
-    "book:release_date": ("date", "og"), "books:release_date": ("date", "og"),
-    "dc.title": ("title", "dc"), "dcterms.title": ("title", "dc"), "dc.creator": ("author", "dc"),
-    "dcterms.creator": ("author", "dc"), "dc.identifier": ("isbn", "dc"), "dc.publisher": ("publisher", "dc"),
-    "dcterms.publisher": ("publisher", "dc"), "dc.date": ("date", "dc"), "dcterms.issued": ("date", "dc"),
-    "dc.language": ("language", "dc"), "dcterms.language": ("language", "dc"),
+    "og:title": ("title", "og"),
+    "og:description": ("description", "og"),
+    "og:url": ("url", "og"),
+    "book:isbn": ("isbn", "og"),
+    "books:isbn": ("isbn", "og"),
+    "book:author": ("author", "og"),
+    "book:release_date": ("date", "og"),
+    "books:release_date": ("date", "og"),
+    "dc.title": ("title", "dc"),
+    "dcterms.title": ("title", "dc"),
+    "dc.creator": ("author", "dc"),
+    "dcterms.creator": ("author", "dc"),
+    "dc.identifier": ("isbn", "dc"),
+    "dc.publisher": ("publisher", "dc"),
+    "dcterms.publisher": ("publisher", "dc"),
+    "dc.date": ("date", "dc"),
+    "dcterms.issued": ("date", "dc"),
+    "dc.language": ("language", "dc"),
+    "dcterms.language": ("language", "dc"),
     "dc.description": ("description", "dc"),
-    "citation_title": ("title", "citation"), "citation_author": ("author", "citation"),
-    "citation_isbn": ("isbn", "citation"), "citation_publisher": ("publisher", "citation"),
-    "citation_publication_date": ("date", "citation"), "citation_date": ("date", "citation"),
+    "citation_title": ("title", "citation"),
+    "citation_author": ("author", "citation"),
+    "citation_isbn": ("isbn", "citation"),
+    "citation_publisher": ("publisher", "citation"),
+    "citation_publication_date": ("date", "citation"),
+    "citation_date": ("date", "citation"),
     "citation_language": ("language", "citation"),
     "description": ("description", "meta"),
 }
@@ -263,7 +299,9 @@ _META_FIELDS: dict[str, tuple[str, SourceName]] = {
 
 def _read_meta(page: ParsedPage, data: StructuredData) -> None:
     og_type = (page.meta.get("og:type") or [""])[0].lower()
-    if og_type in {"book", "books.book", "product.item"} or any(k.startswith(("citation_", "book:")) for k in page.meta):
+    if og_type in {"book", "books.book", "product.item"} or any(
+        k.startswith(("citation_", "book:")) for k in page.meta
+    ):
         data.is_book_page = data.is_book_page or og_type != "product.item"
     for key, values in page.meta.items():
         target = _META_FIELDS.get(key)
@@ -278,8 +316,15 @@ def _read_meta(page: ParsedPage, data: StructuredData) -> None:
 
 # --- COinS -----------------------------------------------------------------------
 
-_COINS_FIELDS = {"rft.btitle": "title", "rft.title": "title", "rft.au": "author", "rft.isbn": "isbn",
-                 "rft.pub": "publisher", "rft.date": "date", "rft.language": "language"}
+_COINS_FIELDS = {
+    "rft.btitle": "title",
+    "rft.title": "title",
+    "rft.au": "author",
+    "rft.isbn": "isbn",
+    "rft.pub": "publisher",
+    "rft.date": "date",
+    "rft.language": "language",
+}
 
 
 def _read_coins(page: ParsedPage, data: StructuredData) -> None:
@@ -299,7 +344,14 @@ def _read_coins(page: ParsedPage, data: StructuredData) -> None:
         data.is_book_page = True
 
 
-_STATE_DATE_KEYS = ("publicationTime", "publicationDate", "publishedDate", "datePublished", "releaseDate", "publishDate")
+_STATE_DATE_KEYS = (
+    "publicationTime",
+    "publicationDate",
+    "publishedDate",
+    "datePublished",
+    "releaseDate",
+    "publishDate",
+)
 
 
 def _read_app_state(page: ParsedPage, data: StructuredData) -> None:
@@ -326,7 +378,7 @@ def _find_book_details(value: Any, depth: int) -> tuple[str, str] | None:
             date = next((value[k] for k in _STATE_DATE_KEYS if value.get(k) not in (None, "")), "")
             if date:
                 return normalize_text(publisher), str(date)
-        children = value.values()
+        children: list[Any] = list(value.values())
     elif isinstance(value, list):
         children = value
     else:

@@ -33,7 +33,9 @@ _ROLE_SUFFIX = re.compile(
     re.I,
 )
 _ROLE_WORD = re.compile(r"\s*[,(]?\s*\b(author|autor|auteur|editor|translator|illustrator)\)?\s*$", re.I)
-_LIFE_DATES = re.compile(r",?\s*\(?\b(?:ca\.\s*)?\d{3,4}\s*[-–]\s*(?:\d{3,4})?\)?\.?\s*$|,?\s*\b(?:born|b\.|geb\.)\s*\d{4}\.?$")
+_LIFE_DATES = re.compile(
+    r",?\s*\(?\b(?:ca\.\s*)?\d{3,4}\s*[-–]\s*(?:\d{3,4})?\)?\.?\s*$|,?\s*\b(?:born|b\.|geb\.)\s*\d{4}\.?$"
+)
 _FULLER_FORM = re.compile(r"\s*\([^)]*\)")
 _NATIONALITY = re.compile(r"^\s*[\[【(（〔][^\]】)）〕]{1,4}[\]】)）〕]\s*")  # "[英] 菲利普·高夫"
 _BY_PREFIX = re.compile(r"^(by|von|de|door|por|par|di|od)\s+", re.I)
@@ -78,11 +80,47 @@ def clean_person_name(raw: str) -> str | None:
     return name
 
 
-_PARTICLES = frozenset({"van", "von", "de", "der", "den", "la", "le", "du", "da", "di", "del", "y", "e", "ten", "ter", "bin", "al", "zu", "dos", "das"})
+_PARTICLES = frozenset(
+    {
+        "van",
+        "von",
+        "de",
+        "der",
+        "den",
+        "la",
+        "le",
+        "du",
+        "da",
+        "di",
+        "del",
+        "y",
+        "e",
+        "ten",
+        "ter",
+        "bin",
+        "al",
+        "zu",
+        "dos",
+        "das",
+    }
+)
 
 # Strings that sit where a name should be when a widget failed (Zotero #1527).
-_NOT_NAMES = frozenset({"search results", "unknown", "anonymous author", "various", "n a", "none", "more",
-                        "author", "authors", "visit amazon s author page", "follow"})
+_NOT_NAMES = frozenset(
+    {
+        "search results",
+        "unknown",
+        "anonymous author",
+        "various",
+        "n a",
+        "none",
+        "more",
+        "author",
+        "authors",
+        "visit amazon s author page",
+        "follow",
+    }
+)
 
 
 # --- ISBNs ---------------------------------------------------------------------
@@ -126,7 +164,8 @@ class _MultilingualDates(date_parser.parserinfo):
     # dateutil knows English month names; catalog pages print them in our
     # other languages too. Abbreviations with a trailing dot are handled by
     # stripping dots before parsing.
-    MONTHS = [  # noqa: RUF012 - dateutil reads this class attribute
+    # dateutil accepts any number of names per month; its stubs say two or three.
+    MONTHS: list[tuple[str, ...]] = [  # type: ignore[assignment]  # noqa: RUF012 - dateutil reads it
         ("Jan", "January", "Januar", "Jänner", "janvier", "janv", "enero", "ene", "januari"),
         ("Feb", "February", "Februar", "février", "févr", "fevrier", "febrero", "februari"),
         ("Mar", "March", "März", "Maerz", "mars", "marzo", "maart", "mrt"),
@@ -186,7 +225,7 @@ def parse_date(raw: str) -> str | None:
         parsed = _parse_with_precision(cleaned)
         if parsed:
             return parsed
-    return years[0]
+    return str(years[0])
 
 
 def _valid(iso: str) -> str | None:
@@ -218,12 +257,108 @@ def _parse_with_precision(text: str) -> str | None:
 
 _LANGUAGE_NAMES: dict[str, str] = {
     # Language names as catalog pages print them, in the page's own language.
-    **dict.fromkeys(("english", "englisch", "anglais", "inglés", "ingles", "engels", "inglese", "angielski", "英语", "英文", "英語", "eng"), "en"),
-    **dict.fromkeys(("german", "deutsch", "allemand", "alemán", "aleman", "duits", "tedesco", "niemiecki", "德语", "德文", "ger", "deu"), "de"),
-    **dict.fromkeys(("french", "französisch", "français", "francais", "francés", "frans", "francese", "francuski", "法语", "法文", "fre", "fra"), "fr"),
-    **dict.fromkeys(("spanish", "spanisch", "espagnol", "español", "espanol", "castellano", "spaans", "spagnolo", "hiszpański", "西班牙语", "spa"), "es"),
-    **dict.fromkeys(("dutch", "niederländisch", "néerlandais", "neerlandais", "neerlandés", "nederlands", "vlaams", "olandese", "holenderski", "荷兰语", "dut", "nld"), "nl"),
-    **dict.fromkeys(("chinese", "chinesisch", "chinois", "chino", "chinees", "中文", "汉语", "漢語", "简体中文", "繁體中文", "繁体中文", "chi", "zho"), "zh"),
+    **dict.fromkeys(
+        (
+            "english",
+            "englisch",
+            "anglais",
+            "inglés",
+            "ingles",
+            "engels",
+            "inglese",
+            "angielski",
+            "英语",
+            "英文",
+            "英語",
+            "eng",
+        ),
+        "en",
+    ),
+    **dict.fromkeys(
+        (
+            "german",
+            "deutsch",
+            "allemand",
+            "alemán",
+            "aleman",
+            "duits",
+            "tedesco",
+            "niemiecki",
+            "德语",
+            "德文",
+            "ger",
+            "deu",
+        ),
+        "de",
+    ),
+    **dict.fromkeys(
+        (
+            "french",
+            "französisch",
+            "français",
+            "francais",
+            "francés",
+            "frans",
+            "francese",
+            "francuski",
+            "法语",
+            "法文",
+            "fre",
+            "fra",
+        ),
+        "fr",
+    ),
+    **dict.fromkeys(
+        (
+            "spanish",
+            "spanisch",
+            "espagnol",
+            "español",
+            "espanol",
+            "castellano",
+            "spaans",
+            "spagnolo",
+            "hiszpański",
+            "西班牙语",
+            "spa",
+        ),
+        "es",
+    ),
+    **dict.fromkeys(
+        (
+            "dutch",
+            "niederländisch",
+            "néerlandais",
+            "neerlandais",
+            "neerlandés",
+            "nederlands",
+            "vlaams",
+            "olandese",
+            "holenderski",
+            "荷兰语",
+            "dut",
+            "nld",
+        ),
+        "nl",
+    ),
+    **dict.fromkeys(
+        (
+            "chinese",
+            "chinesisch",
+            "chinois",
+            "chino",
+            "chinees",
+            "中文",
+            "汉语",
+            "漢語",
+            "简体中文",
+            "繁體中文",
+            "繁体中文",
+            "chi",
+            "zho",
+        ),
+        "zh",
+    ),
     **dict.fromkeys(("polish", "polnisch", "polonais", "polaco", "pools", "polski", "波兰语", "pol"), "pl"),
     **dict.fromkeys(("italian", "italienisch", "italien", "italiano", "italiaans", "意大利语", "ita"), "it"),
     **dict.fromkeys(("russian", "russisch", "russe", "ruso", "russisch", "русский", "俄语", "rus"), "ru"),
@@ -231,8 +366,23 @@ _LANGUAGE_NAMES: dict[str, str] = {
     **dict.fromkeys(("portuguese", "portugiesisch", "portugais", "portugués", "portugees", "português", "por"), "pt"),
 }
 _TAG = re.compile(r"^([a-z]{2,3})(?:[-_][A-Za-z0-9]{2,8})*$")
-_ISO3_TO_1 = {"eng": "en", "ger": "de", "deu": "de", "fre": "fr", "fra": "fr", "spa": "es", "dut": "nl", "nld": "nl",
-              "chi": "zh", "zho": "zh", "pol": "pl", "ita": "it", "rus": "ru", "jpn": "ja", "por": "pt"}
+_ISO3_TO_1 = {
+    "eng": "en",
+    "ger": "de",
+    "deu": "de",
+    "fre": "fr",
+    "fra": "fr",
+    "spa": "es",
+    "dut": "nl",
+    "nld": "nl",
+    "chi": "zh",
+    "zho": "zh",
+    "pol": "pl",
+    "ita": "it",
+    "rus": "ru",
+    "jpn": "ja",
+    "por": "pt",
+}
 
 
 def parse_language(raw: str) -> str | None:
@@ -257,7 +407,9 @@ def parse_language(raw: str) -> str | None:
 
 # --- pages, publishers --------------------------------------------------------------
 
-_PAGES = re.compile(r"(\d[\d.,]*)\s*(?:pages|page|p\.|pp\.|seiten|s\.|pagina's|paginas|páginas|pages?|页|頁|stron)", re.I)
+_PAGES = re.compile(
+    r"(\d[\d.,]*)\s*(?:pages|page|p\.|pp\.|seiten|s\.|pagina's|paginas|páginas|pages?|页|頁|stron)", re.I
+)
 
 
 def parse_pages(raw: str) -> int | None:
