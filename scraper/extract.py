@@ -195,6 +195,8 @@ def _label_candidates(block: Block, source: SourceName) -> Iterator[Candidate]:
         for subject in re.split(r"\s*[,;|>›]\s*", value):
             if subject and not subject.isdigit():
                 yield Candidate("subject", subject, source)
+    elif name == "imprint" and len(value) < 25 and parse_date(value) and len(re.findall(r"[^\W\d_]{3,}", value)) <= 1:
+        yield Candidate("date", value, source)  # "Published: March 2017" holds only a date
     elif name == "imprint":
         publisher, date = split_publisher_imprint(value)
         if publisher:
@@ -235,7 +237,7 @@ def _text_title_candidates(blocks: list[Block], people: set[str]) -> Iterator[Ca
         # the part before the first separator is the title.
         if _ISBN_IN_LINE.search(block.text):
             first = re.split(r"\s+[|/–—-]\s+|\s*[:：]\s+", block.text, maxsplit=1)[0]
-            if first and first != block.text and fold(first) not in people:
+            if first and first != block.text and fold(first) not in people and not field_for_label(first):
                 yield Candidate("title", first, "title-tag")
                 break
     support = Counter({key: sum(1 for f in folded if f == key or f.startswith(key + " ")) for key in first_seen})
