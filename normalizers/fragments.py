@@ -60,6 +60,7 @@ def drop_stray_fragments(blocks: list[Block]) -> StepResult:
     return StepResult(kept, removed)
 
 
+_MID_SENTENCE = re.compile(r"(?:\b[a-zà-ÿ]+|[,;:])\s*$")
 # A text the page cut short: it ends in an ellipsis (". . .", "…", "...").
 _CUT_TAIL = re.compile(r"(\s*\.\s\.\s\.|…|\.{3,})\s*$")
 # A sentence boundary: end punctuation, spaces, then what can open a sentence.
@@ -78,7 +79,7 @@ def _last_sentence_end(body: str) -> re.Match[str] | None:
     return last
 
 
-def trim_truncated(text: str) -> tuple[str, str | None]:
+def trim_truncated(text: str, *, cut_short: bool = False) -> tuple[str, str | None]:
     """Drop a cut-off last sentence; return ``(kept text, removed fragment or None)``.
 
     Only a text that ends in an ellipsis is cut, and only back to the last full
@@ -91,8 +92,16 @@ def trim_truncated(text: str) -> tuple[str, str | None]:
     ('Complete sentence.', None)
     >>> trim_truncated("Only a fragment that was cut…")
     ('Only a fragment that was cut', '…')
+    >>> trim_truncated("It ends. Elin must decide whom to trust, and then the", cut_short=True)
+    ('It ends.', 'Elin must decide whom to trust, and then the')
+    >>> trim_truncated("It ends.", cut_short=True)
+    ('It ends.', None)
     """
     tail = _CUT_TAIL.search(text)
+    if tail is None and cut_short and _MID_SENTENCE.search(text):
+        # A "Read more" toggle followed a text that stops mid-sentence ("and
+        # then the"); a text that ends on a name or a quote ("... ' SFX") is whole.
+        tail = re.search(r"$", text)
     if tail is None:
         return text, None
     body = text[: tail.start()]

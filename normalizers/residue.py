@@ -14,6 +14,7 @@ Three steps, cheapest and surest first:
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from normalizers.rules.phrases import NEUTRAL_SECTION_HEADINGS, PHRASE_RULES, SECTION_RULES, PhraseRule
 from normalizers.text import fold
@@ -79,9 +80,17 @@ def drop_page_chrome(blocks: list[Block]) -> StepResult:
     for block in blocks:
         if block.chrome:
             removed.append(Removed(f"ui_residue:dom_{block.chrome}", block.text))
+            _mark_expander(kept, block.text)
         else:
             kept.append(block)
     return StepResult(kept, removed)
+
+
+def _mark_expander(kept: list[Block], removed_text: str) -> None:
+    # The toggle is gone, but what it said stays known: the text before it
+    # was shortened, and the section it closed ends there.
+    if kept and match_phrase(removed_text) == "expander":
+        kept[-1] = replace(kept[-1], expander_after=True)
 
 
 def drop_ui_phrases(blocks: list[Block]) -> StepResult:
@@ -102,6 +111,7 @@ def drop_ui_phrases(blocks: list[Block]) -> StepResult:
             kept.append(block)
         else:
             removed.append(Removed(f"ui_residue:{category}", block.text))
+            _mark_expander(kept, block.text)
     return StepResult(kept, removed)
 
 

@@ -26,7 +26,7 @@ class Block:
     path: str = ""  # short DOM-path signature, e.g. "main>div.product>p"
     label: str = ""  # for "Label: value" blocks, the label
     value: str = ""  # ... and its value
-    section: str = ""  # nearest preceding heading or section label, folded
+    expander_after: bool = False  # a "Read more" toggle followed this block: its text may be cut short
 
     def with_text(self, text: str) -> Block:
         """The same block with new text (label/value cleared when the text changes)."""

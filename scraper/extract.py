@@ -164,10 +164,17 @@ def section_text(blocks: list[Block], start: int) -> str:
     if opener.label and opener.value and fold(opener.label) in DESCRIPTION_LABELS | EXCERPT_LABELS:
         paragraphs.append(opener.value)
     kept: list[Block] = []
-    for block in blocks[start + 1 :]:
+    rest = blocks[start + 1 :]
+    for i, block in enumerate(rest):
         if _ends_section(block, opener):
             break
         kept.append(block)
+        if block.expander_after:
+            following = rest[i + 1] if i + 1 < len(rest) else None
+            if following is not None and kept and fold(following.text)[:20] == fold(kept[0].text)[:20]:
+                kept = []  # a teaser, then the full text after its "Read more": keep the full one
+                continue
+            break  # the "Read more" toggle closed the section
     # A synopsis is prose. A "section" that is mostly short lines is a menu or
     # a widget that happens to follow a label-like word: not a description.
     while kept and not _is_prose(kept[-1]) and len(kept[-1].text) < 40:

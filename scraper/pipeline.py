@@ -91,6 +91,12 @@ def _choose_description(
     return None, ""
 
 
+def _cut_short(blocks: list[Block], text: str) -> bool:
+    """True when a "Read more" toggle followed the text's last paragraph on the page."""
+    last = text.rsplit("\n\n", 1)[-1]
+    return any(b.expander_after and b.text == last for b in blocks)
+
+
 def _position(blocks: list[Block], text: str) -> int:
     first = text.split("\n\n", 1)[0]
     return next((i for i, b in enumerate(blocks) if b.text == first), len(blocks))
@@ -154,12 +160,12 @@ def clean_page(page: RawPage, config: CleanConfig = DEFAULT_CONFIG) -> Book | Re
 
     truncated = False
     if description:
-        description, cut = trim_truncated(description)
+        description, cut = trim_truncated(description, cut_short=_cut_short(cleaned.blocks, description))
         if cut:
             truncated = True
             removed.append(Removed("stray_fragment:truncated_sentence", cut))
     if excerpt:
-        excerpt, cut = trim_truncated(excerpt)
+        excerpt, cut = trim_truncated(excerpt, cut_short=_cut_short(cleaned.blocks, excerpt))
         if cut:
             truncated = True
             removed.append(Removed("stray_fragment:truncated_sentence", cut))
