@@ -13,6 +13,7 @@ Three steps, cheapest and surest first:
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import replace
 
@@ -35,15 +36,21 @@ def _compile(rules: tuple[PhraseRule, ...]) -> tuple[re.Pattern[str], dict[str, 
     groups = "|".join(
         f"(?P<{category}>{'|'.join(f'(?:{p})' for p in patterns)})" for category, patterns in by_category.items()
     )
-    return re.compile(groups, re.IGNORECASE), max_len
+    # Matched against lower-cased text: a case-sensitive alternation is
+    # markedly faster than re.IGNORECASE over ~150 alternatives.
+    return re.compile(groups), max_len
 
 
 _PHRASES, _PHRASE_MAX = _compile(PHRASE_RULES)
 _SECTIONS, _SECTION_MAX = _compile(SECTION_RULES)
 _LONGEST = max(_PHRASE_MAX.values())
+# The expander rules alone, for the cheap check run on every removed block.
+_EXPANDER, _ = _compile(tuple(r for r in PHRASE_RULES if r.category == "expander"))
+_EXPANDER_MAX = _PHRASE_MAX["expander"]
 _TRAILING_PUNCT = " .:;!?,|·-–—"
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def match_phrase(text: str) -> str | None:
     """The residue category a whole block belongs to, or None.
 
@@ -54,7 +61,7 @@ def match_phrase(text: str) -> str | None:
     """
     if len(text) > _LONGEST:
         return None
-    match = _PHRASES.fullmatch(text.strip(_TRAILING_PUNCT) or text)
+    match = _PHRASES.fullmatch((text.strip(_TRAILING_PUNCT) or text).lower())
     if match is None or match.lastgroup is None:
         return None
     category = match.lastgroup
@@ -64,7 +71,7 @@ def match_phrase(text: str) -> str | None:
 def _match_section(text: str) -> str | None:
     if len(text) > 120:
         return None
-    match = _SECTIONS.fullmatch(text.strip(_TRAILING_PUNCT + " :"))
+    match = _SECTIONS.fullmatch(text.strip(_TRAILING_PUNCT + " :").lower())
     return match.lastgroup if match is not None else None
 
 
@@ -89,7 +96,11 @@ def drop_page_chrome(blocks: list[Block]) -> StepResult:
 def _mark_expander(kept: list[Block], removed_text: str) -> None:
     # The toggle is gone, but what it said stays known: the text before it
     # was shortened, and the section it closed ends there.
-    if kept and match_phrase(removed_text) == "expander":
+    if (
+        kept
+        and len(removed_text) <= _EXPANDER_MAX
+        and _EXPANDER.fullmatch((removed_text.strip(_TRAILING_PUNCT) or removed_text).lower())
+    ):
         kept[-1] = replace(kept[-1], expander_after=True)
 
 

@@ -30,7 +30,6 @@ _ENTITY = re.compile(r"&(?:#\d{1,7}|#x[0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31}
 # space/joiners, word joiner, BOM, soft hyphen, NUL, bidi marks that Amazon
 # puts around its "Label : value" colons.
 _INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff\x00\u200e\u200f\u202a-\u202e]")
-_SPACES = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _BLANK_LINES = re.compile(r"\n\s*\n\s*")
 
 
@@ -76,10 +75,12 @@ def normalize_text(text: str, *, keep_paragraphs: bool = False, check_mojibake: 
         text = unicodedata.normalize("NFC", text)
     elif "\x00" in text:
         text = text.replace("\x00", "")
+    # str.split() with no argument splits on every Unicode space (NBSP, thin
+    # and ideographic spaces included), so it folds whitespace in one pass.
     if keep_paragraphs:
         paragraphs = _BLANK_LINES.split(text)
-        return "\n\n".join(p for p in (" ".join(_SPACES.sub(" ", p).split()) for p in paragraphs) if p)
-    return " ".join(_SPACES.sub(" ", text).split())
+        return "\n\n".join(p for p in (" ".join(p.split()) for p in paragraphs) if p)
+    return " ".join(text.split())
 
 
 _FOLD_DROP = re.compile(r"[\W_]+", re.UNICODE)

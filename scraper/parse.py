@@ -157,16 +157,15 @@ def _find_chrome(body: LexborNode, body_len: int) -> dict[int, str]:
 class _Walker:
     """One pass over the body, emitting blocks in document order."""
 
-    def __init__(self, chrome: dict[int, str], *, mojibake: bool) -> None:
+    def __init__(self, chrome: dict[int, str], aria_headings: dict[int, int], *, mojibake: bool) -> None:
         self.chrome = chrome
+        self.aria_headings = aria_headings
         self.mojibake = mojibake  # only look for mojibake per block when the page has some
         self.blocks: list[Block] = []
         self.parts: list[str] = []
         self.link_chars = 0
 
-    def flush(self, tag: str, heading: int, path: str) -> None:
-        if not self.parts:
-            return
+    def flush(self, tag: str, heading: int, block_node: LexborNode | None) -> None:
         raw = "".join(self.parts)
         self.parts = []
         link_chars, self.link_chars = self.link_chars, 0
@@ -176,56 +175,88 @@ class _Walker:
         if not text:
             return
         density = min(1.0, link_chars / max(len(raw.strip()), 1))
+        path = _path_of(block_node) if block_node is not None else ""
         self.blocks.append(Block(text=text, tag=tag, heading=heading, link_density=density, path=path))
 
-    def emit_chrome(self, node: LexborNode, kind: str, path: str) -> None:
-        # Furniture is not walked node by node: its text lines become blocks
-        # flagged with the chrome kind, so the residue step can record them.
-        tag = node.tag or "div"
-        for line in node.text(deep=True, separator="\n").split("\n"):
-            if not line or line.isspace():
-                continue
-            text = normalize_text(line, check_mojibake=self.mojibake)
-            if text:
-                self.blocks.append(Block(text=text, tag=tag, chrome=kind, link_density=0.0, path=path))
+    def emit_chrome(self, node: LexborNode, kind: str) -> None:
+        # Furniture is not walked node by node: the whole element becomes one
+        # block flagged with its chrome kind, which the residue step records
+        # as one removal ("this nav bar"), and the walk skips its subtree.
+        text = normalize_text(node.text(deep=True, separator=" "), check_mojibake=self.mojibake)
+        if text:
+            self.blocks.append(Block(text=text, tag=node.tag or "div", chrome=kind, path=_path_of(node)))
 
-    def walk(self, node: LexborNode, path: str, heading: int, block_tag: str, in_link: bool) -> None:
+    def walk(
+        self, node: LexborNode, heading: int, block_tag: str, block_node: LexborNode | None, in_link: bool
+    ) -> None:
+        # The hot loop of the whole tool: locals instead of attribute lookups,
+        # and flush() only called when there is text to flush.
         chrome = self.chrome
+        inline = _INLINE
+        parts = self.parts
         for child in node.iter(include_text=True):
             tag = child.tag
             if tag == "-text":
                 text = child.text_content
-                if text:
-                    self.parts.append(text)
-                    if in_link:
-                        self.link_chars += len(text.strip())
+                parts.append(text)
+                if in_link:
+                    self.link_chars += len(text.strip())
                 continue
             if tag is None or tag[0] in "#-":
                 continue
-            kind = chrome.get(child.mem_id)
-            if kind is not None:
-                self.flush(block_tag, heading, path)
-                self.emit_chrome(child, kind, path)
+            if chrome:
+                kind = chrome.get(child.mem_id)
+                if kind is not None:
+                    if parts:
+                        self.flush(block_tag, heading, block_node)
+                        parts = self.parts
+                    self.emit_chrome(child, kind)
+                    continue
+            if tag in inline:
+                first = child.child
+                if first is None:
+                    continue
+                if first.next is None and first.tag == "-text":
+                    # the common inline element: one text node, no recursion needed
+                    text = first.text_content
+                    parts.append(text)
+                    if in_link or tag == "a":
+                        self.link_chars += len(text.strip())
+                    continue
+                self.walk(child, heading, block_tag, block_node, in_link or tag == "a")
+                parts = self.parts
                 continue
+            if parts:
+                self.flush(block_tag, heading, block_node)
+                parts = self.parts
             if tag == "br":
-                self.flush(block_tag, heading, path)
                 continue
-            if tag in _INLINE:
-                self.walk(child, path, heading, block_tag, in_link or tag == "a")
-                continue
-            self.flush(block_tag, heading, path)
-            attrs = child.attributes
-            level = _HEADING.get(tag, 0)
-            if not level and attrs.get("role") == "heading":
-                aria_level = attrs.get("aria-level") or "2"
-                level = int(aria_level) if aria_level.isdigit() else 2
-            cls = attrs.get("class")
-            step = f"{tag}.{cls.split()[0]}" if cls and cls.strip() else tag
-            child_path = f"{path}>{step}" if path else step
-            if child_path.count(">") > 3:
-                child_path = child_path.split(">", 1)[1]
-            self.walk(child, child_path, level or heading, tag, in_link)
-            self.flush(tag, level or heading, child_path)
+            level = _HEADING.get(tag, 0) or self.aria_headings.get(child.mem_id, 0) or heading
+            if child.child is not None:
+                self.walk(child, level, tag, child, in_link)
+                if self.parts:
+                    self.flush(tag, level, child)
+                parts = self.parts
+
+
+def _path_of(node: LexborNode) -> str:
+    """A short DOM-path signature: the element and its parent, as "tag.first-class"."""
+    steps: list[str] = []
+    current: LexborNode | None = node
+    while current is not None and len(steps) < 2 and current.tag not in {"body", "html", None}:
+        cls = current.attributes.get("class")
+        tag = current.tag or ""
+        steps.append(f"{tag}.{cls.split()[0]}" if cls and cls.strip() else tag)
+        current = current.parent
+    return ">".join(reversed(steps))
+
+
+def _aria_headings(body: LexborNode) -> dict[int, int]:
+    levels: dict[int, int] = {}
+    for node in body.css("[role=heading]"):
+        level = node.attributes.get("aria-level") or "2"
+        levels[node.mem_id] = int(level) if level.isdigit() else 2
+    return levels
 
 
 def _collect_metadata(tree: LexborHTMLParser, page: ParsedPage) -> None:
@@ -302,9 +333,10 @@ def parse_html(text: str | bytes, *, charset: str = "") -> ParsedPage:
     if body is None:
         return page
     body_text = body.text(deep=True)
-    walker = _Walker(_find_chrome(body, len(body_text)), mojibake=has_mojibake(body_text))
-    walker.walk(body, "", 0, "body", False)
-    walker.flush("body", 0, "")
+    walker = _Walker(_find_chrome(body, len(body_text)), _aria_headings(body), mojibake=has_mojibake(body_text))
+    walker.walk(body, 0, "body", None, False)
+    if walker.parts:
+        walker.flush("body", 0, None)
     page.blocks = pair_labels(walker.blocks)
     return page
 
