@@ -197,7 +197,7 @@ class _Walker:
         for child in node.iter(include_text=True):
             tag = child.tag
             if tag == "-text":
-                text = child.text_content
+                text = child.text_content or ""
                 parts.append(text)
                 if in_link:
                     self.link_chars += len(text.strip())
@@ -218,7 +218,7 @@ class _Walker:
                     continue
                 if first.next is None and first.tag == "-text":
                     # the common inline element: one text node, no recursion needed
-                    text = first.text_content
+                    text = first.text_content or ""
                     parts.append(text)
                     if in_link or tag == "a":
                         self.link_chars += len(text.strip())
