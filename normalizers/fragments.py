@@ -24,6 +24,10 @@ _COUNTER = re.compile(r"^[\s(\[]*[\d.,:/%+×x\-–—]*[\s)\]]*$|^[\W_]{1,3}$|^[
 _CODE = re.compile(r'^\s*(?:\{\s*"|\[\s*\{|\{\s*\}$|function\s*\(|var\s+\w+\s*=|window\.\w+\s*=)')
 
 
+# A bare year ("2019", "[2023]", "(1974)") can be a value whose label was a separate block.
+_YEAR_VALUE = re.compile(r"[\[(]?\d{4}[\])]?")
+
+
 def _is_label_block(block: Block) -> bool:
     key = fold(block.text)
     return (
@@ -44,8 +48,7 @@ def drop_stray_fragments(blocks: list[Block]) -> StepResult:
     kept: list[Block] = []
     removed: list[Removed] = []
     for i, block in enumerate(blocks):
-        if not block.label and _COUNTER.match(block.text) and not re.fullmatch(r"\d{4}", block.text.strip()):
-            # a bare year can be a value whose label was a separate block
+        if not block.label and _COUNTER.match(block.text) and not _YEAR_VALUE.fullmatch(block.text.strip()):
             removed.append(Removed("stray_fragment:counter", block.text))
             continue
         if _CODE.match(block.text):

@@ -361,6 +361,7 @@ EXCERPT_LABELS = frozenset(
 FIELD_LABELS: dict[str, str] = {fold(label): name for name, labels in _FIELDS.items() for label in labels}
 
 
+_ENUMERATION = re.compile(r"^\s*\d{1,2}[.)]\s*")
 _PLURAL_MARK = re.compile(r"\((?:s|e|en|es|in|innen|nen)\)", re.I)
 
 
@@ -372,4 +373,5 @@ def field_for_label(label: str) -> str | None:
     """
     if len(label) > 60:
         return None
-    return FIELD_LABELS.get(fold(_PLURAL_MARK.sub("", label)))
+    # "1. Verfasser:", "Uitgever(s)": numbering and plural marks are not part of the label
+    return FIELD_LABELS.get(fold(_ENUMERATION.sub("", _PLURAL_MARK.sub("", label))))

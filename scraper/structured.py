@@ -320,6 +320,7 @@ _COINS_FIELDS = {
     "rft.btitle": "title",
     "rft.title": "title",
     "rft.au": "author",
+    "rft.creator": "author",
     "rft.isbn": "isbn",
     "rft.pub": "publisher",
     "rft.date": "date",
