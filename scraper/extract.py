@@ -195,7 +195,9 @@ def _label_candidates(block: Block, source: SourceName) -> Iterator[Candidate]:
     head, _, last = value.rpartition(" ")
     if head and match_phrase(last):
         value = head
-    if name in {"author", "translator", "editor", "illustrator"}:
+    if name == "contributors":
+        yield from _byline_candidates(value, source)
+    elif name in {"author", "translator", "editor", "illustrator"}:
         for person in split_people(_ROLE_IN_PARENS.sub("", value)):
             yield Candidate(name, person, source)
     elif name == "subjects":

@@ -240,6 +240,8 @@ _FIELDS: dict[str, tuple[str, ...]] = {
     ),
     # labels of fields a Book does not hold; knowing them keeps their values
     # out of titles and descriptions
+    # credit lists whose values state each person's role: "Andreas Föhr (Verfasser)"
+    "contributors": ("involved", "beteiligt", "mitwirkende", "contributors", "medewerkers", "credits"),
     "other": (
         "cover",
         "price",

@@ -185,6 +185,13 @@ PHRASE_RULES: tuple[PhraseRule, ...] = (
         r"ausführliche beschreibung",
         max_len=50,
     ),
+    # Page-type headings: catalogs title the view, not the book ("Detailanzeige").
+    *_rules(
+        "page_heading",
+        r"detail(s)? (page|view)|detailanzeige|titelanzeige|vollanzeige|einzelanzeige|volltitel",
+        r"notice (détaillée|complète)|vista detallada|detailweergave|record details|full record|item details",
+        max_len=40,
+    ),
     # Skip links, back-to-top and breadcrumb trails.
     *_rules(
         "breadcrumb",
