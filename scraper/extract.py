@@ -226,10 +226,12 @@ def _text_title_candidates(blocks: list[Block], people: set[str]) -> Iterator[Ca
     window = blocks[: max(60, len(blocks) // 3)]
     head = [b for b in window if len(b.text) <= 150]
     folded = [fold(b.text) for b in head]
+    # A string that is another field's value ("Langue: nl") is not the title.
+    field_values = {fold(b.value) for b in blocks if b.label and field_for_label(b.label) not in {"title", None}}
     first_seen: dict[str, int] = {}
     originals: dict[str, str] = {}
     for i, block in enumerate(head):
-        if block.label or block.text.endswith((".", "!", "?", "。")):
+        if block.label or block.text.endswith((".", "!", "?", "。")) or block.link_density > 0.5:
             continue
         options = [(folded[i], block.text)]
         for match in re.finditer(r"\s+[|/–—-]\s+|\s*[:：]\s+", block.text):
@@ -237,6 +239,8 @@ def _text_title_candidates(blocks: list[Block], people: set[str]) -> Iterator[Ca
         for key, original in options:
             if len(key) < 2 or key in first_seen or key in people or sum(c.isalpha() for c in key) < 2:
                 continue
+            if key in field_values or (not original.strip().isdigit() and len(original) < 30 and parse_date(original)):
+                continue  # a value or a date ("28 mars 2023"), not a title
             if field_for_label(original) or match_phrase(original):
                 continue
             first_seen[key] = i
@@ -270,6 +274,8 @@ def _text_title_candidates(blocks: list[Block], people: set[str]) -> Iterator[Ca
             text = previous.text
             if previous.label or text.endswith((".", "!", "?", "。")) or fold(text) in people:
                 continue
+            if previous.link_density > 0.5:
+                continue  # a breadcrumb or menu link, not the record's heading
             if match_phrase(text) or field_for_label(text) or sum(c.isalpha() for c in text) < 2:
                 continue
             yield Candidate("title", text, "text-heading")

@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from normalizers.residue import match_phrase
 from normalizers.text import fold
 from scraper.candidates import Candidate
-from scraper.labels import field_for_label
+from normalizers.rules.phrases import NEUTRAL_SECTION_HEADINGS
+from scraper.labels import DESCRIPTION_LABELS, field_for_label
 from scraper.records import Provenance
 from scraper.values import (
     clean_person_name,
@@ -90,6 +91,7 @@ _SERIES_SUFFIX = re.compile(
 _CHROME_SPLIT = re.compile(r"\s+[|–—-]\s+|\s*[:：]\s+|\s*\|\s*|\s+by\s+(?=[A-Z])")
 
 
+_SECTION_HEADINGS = frozenset(fold(h) for h in NEUTRAL_SECTION_HEADINGS)
 # A title never holds a domain name or an ISBN: a variant that does is site chrome.
 _CHROME_TOKEN = re.compile(r"\b[\w-]+\.(?:com|co\.uk|de|es|fr|nl|be|org|net|it|pl|cn|tw)\b|\d{9}[\dX]|\d{13}", re.I)
 
@@ -114,9 +116,20 @@ def _title_variants(cand: Candidate) -> list[str]:
         pieces = [p.strip() for p in _CHROME_SPLIT.split(text)]
         if len(pieces) > 1:
             variants.extend(_clean_title(p) for p in pieces if p)
-    return [
-        v for v in variants if v and not field_for_label(v) and match_phrase(v) is None and not _CHROME_TOKEN.search(v)
-    ]
+    return [v for v in variants if v and not _not_a_title(v)]
+
+
+def _not_a_title(text: str) -> bool:
+    # Labels, widget words, section headings ("Spécifications produit") and
+    # strings holding a domain or an ISBN are what pages put where a title goes.
+    key = fold(text)
+    return bool(
+        field_for_label(text)
+        or match_phrase(text)
+        or _CHROME_TOKEN.search(text)
+        or key in _SECTION_HEADINGS
+        or key in DESCRIPTION_LABELS
+    )
 
 
 def _strip_author_tail(title: str, author_keys: set[str]) -> str:

@@ -340,6 +340,7 @@ NEUTRAL_SECTION_HEADINGS: frozenset[str] = frozenset(
         "détails du produit",
         "caractéristiques",
         "fiche technique",
+        "spécifications produit",
         "sobre el autor",
         "detalles del producto",
         "ficha técnica",
