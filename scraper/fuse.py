@@ -15,9 +15,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from normalizers.residue import match_phrase
+from normalizers.rules.phrases import NEUTRAL_SECTION_HEADINGS
 from normalizers.text import fold
 from scraper.candidates import Candidate
-from normalizers.rules.phrases import NEUTRAL_SECTION_HEADINGS
 from scraper.labels import DESCRIPTION_LABELS, field_for_label
 from scraper.records import Provenance
 from scraper.values import (
