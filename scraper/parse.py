@@ -244,7 +244,7 @@ def _path_of(node: LexborNode) -> str:
     steps: list[str] = []
     current: LexborNode | None = node
     while current is not None and len(steps) < 2 and current.tag not in {"body", "html", None}:
-        cls = current.attributes.get("class")
+        cls = current.attrs.get("class")
         tag = current.tag or ""
         steps.append(f"{tag}.{cls.split()[0]}" if cls and cls.strip() else tag)
         current = current.parent
