@@ -43,24 +43,35 @@ def drop_stray_fragments(blocks: list[Block]) -> StepResult:
     >>> r = drop_stray_fragments([Block("Synopsis"), Block("Excerpt"), Block("It began."),
     ...                           Block("(12)"), Block("Reviews")])
     >>> [b.text for b in r.blocks], [x.rule for x in r.removed]
-    (['Excerpt', 'It began.', 'Reviews'], ['stray_fragment:orphan_label', 'stray_fragment:counter'])
+    (['Excerpt', 'It began.', 'Reviews'], ['stray_fragment:counter', 'stray_fragment:orphan_label'])
     """
-    kept: list[Block] = []
+    # Counters and code first, so a label is judged by the block that really
+    # follows it once the widget debris between them is gone.
+    survivors: list[Block] = []
     removed: list[Removed] = []
-    for i, block in enumerate(blocks):
+    for block in blocks:
         if not block.label and _COUNTER.match(block.text) and not _YEAR_VALUE.fullmatch(block.text.strip()):
             removed.append(Removed("stray_fragment:counter", block.text))
-            continue
-        if _CODE.match(block.text):
+        elif _CODE.match(block.text):
             removed.append(Removed("stray_fragment:code", block.text))
-            continue
-        if _is_label_block(block):
-            following = blocks[i + 1] if i + 1 < len(blocks) else None
-            if following is not None and _is_label_block(following) and fold(following.text) != fold(block.text):
-                removed.append(Removed("stray_fragment:orphan_label", block.text))
-                continue
-        kept.append(block)
-    return StepResult(kept, removed)
+        else:
+            survivors.append(block)
+    # Removing one orphan can orphan the label before it: repeat to a fixed point,
+    # so running the step again on its own output removes nothing more.
+    while True:
+        kept: list[Block] = []
+        orphans = 0
+        for i, block in enumerate(survivors):
+            if _is_label_block(block):
+                following = survivors[i + 1] if i + 1 < len(survivors) else None
+                if following is not None and _is_label_block(following) and fold(following.text) != fold(block.text):
+                    removed.append(Removed("stray_fragment:orphan_label", block.text))
+                    orphans += 1
+                    continue
+            kept.append(block)
+        if not orphans:
+            return StepResult(kept, removed)
+        survivors = kept
 
 
 _MID_SENTENCE = re.compile(r"(?:\b[a-zà-ÿ]+|[,;:])\s*$")

@@ -269,6 +269,9 @@ def _text_title_candidates(blocks: list[Block], people: set[str]) -> Iterator[Ca
     # A byline is the surest anchor (it sits right under the title); without
     # one, the earlier of the first label and a bare line naming a known author.
     anchors = bylines[:1] if bylines else [min(labels[:1] + names[:1])] if labels or names else []
+    if not anchors:
+        # Last resort: the heading line above the synopsis label ("Synopsis").
+        anchors = [i for i, b in enumerate(head) if _section_kind(b)][:1]
     for i in anchors:
         for previous in reversed(head[max(0, i - 3) : i]):
             text = previous.text

@@ -14,6 +14,7 @@ from dateutil import parser as date_parser
 from stdnum import isbn as stdnum_isbn
 
 from normalizers.text import fold
+from scraper.records import check_iso_date
 
 __all__ = [
     "clean_person_name",
@@ -59,7 +60,8 @@ def clean_person_name(raw: str) -> str | None:
     """
     name = _ROLE_SUFFIX.sub(" ", raw).strip(" •·*-–—|,;")
     name = _NATIONALITY.sub("", name)
-    name = _BY_PREFIX.sub("", name)
+    if "," not in name:  # "von Goethe, Johann Wolfgang": there "von" is the name's own particle
+        name = _BY_PREFIX.sub("", name)
     name = _LIFE_DATES.sub("", name).strip()
     name = _FULLER_FORM.sub("", name).strip()
     name = _ROLE_WORD.sub("", name).strip(" ,;/")
@@ -198,6 +200,16 @@ def parse_date(raw: str) -> str | None:
     >>> parse_date("no date here") is None, parse_date("") is None
     (True, True)
     """
+    found = _parse_date_raw(raw)
+    if found is None:
+        return None
+    try:
+        return check_iso_date(found)  # a real date, in the years a printed book can have
+    except ValueError:
+        return None
+
+
+def _parse_date_raw(raw: str) -> str | None:
     text = raw.strip()
     if not text:
         return None
@@ -398,7 +410,7 @@ def parse_language(raw: str) -> str | None:
     key = first.casefold()
     if key in _LANGUAGE_NAMES:
         return _LANGUAGE_NAMES[key]
-    match = _TAG.match(first)
+    match = _TAG.match(first) or _TAG.match(first.lower())
     if match:
         code = match.group(1).lower()
         return _ISO3_TO_1.get(code, code if len(code) == 2 else None)
