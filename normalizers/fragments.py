@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import re
 
+# A module reference, read at call time: scraper.labels imports normalizers.text,
+# so importing its names here would be circular when scraper.labels loads first.
+import scraper.labels as labels
 from normalizers.text import fold
 from scraper.blocks import Block, Removed, StepResult
-from scraper.labels import DESCRIPTION_LABELS, EXCERPT_LABELS, field_for_label
 
 __all__ = ["drop_stray_fragments", "trim_truncated"]
 
@@ -31,9 +33,9 @@ _YEAR_VALUE = re.compile(r"[\[(]?\d{4}[\])]?")
 def _is_label_block(block: Block) -> bool:
     key = fold(block.text)
     return (
-        key in DESCRIPTION_LABELS
-        or key in EXCERPT_LABELS
-        or (len(block.text) <= 40 and field_for_label(block.text.rstrip(" :：")) is not None and not block.label)
+        key in labels.DESCRIPTION_LABELS
+        or key in labels.EXCERPT_LABELS
+        or (len(block.text) <= 40 and labels.field_for_label(block.text.rstrip(" :：")) is not None and not block.label)
     )
 
 
@@ -79,9 +81,12 @@ _MID_SENTENCE = re.compile(r"(?:\b[a-zà-ÿ]+|[,;:])\s*$")
 _CUT_TAIL = re.compile(r"(\s*\.\s\.\s\.|…|\.{3,})\s*$")
 # A sentence boundary: end punctuation, spaces, then what can open a sentence.
 _SENTENCE_BOUNDARY = re.compile(r"(?<=[.!?»\"”’'])\s+(?=[\"“‘'«(¿¡]?[A-ZÀ-ÞА-Я0-9])|(?<=[。！？])|\n\n")
-# "St. Olaf", "J. R. R. Tolkien", "Mr. Darcy": a short capitalised word or an
-# initial before the period is an abbreviation, not a sentence end.
-_ABBREVIATION = re.compile(r"(?:\b[A-Z][a-z]{0,2}|\b[a-z]|\b(?:e\.g|i\.e|etc|vs|ca|vol|no|pp?|ed|cf))\.$")
+# "St. Olaf", "J. R. R. Tolkien", "Mr. Darcy": an initial or a known
+# abbreviation before the period is not a sentence end ("Tom." is).
+_ABBREVIATION = re.compile(
+    r"(?:\b[A-Z]|\b[a-z]|\b(?:Mr|Mrs|Ms|Dr|St|Jr|Sr|Prof|Mt|Ft|Col|Gen|Capt|Lt|Sgt|Rev|Hon|Mme|Mlle|Hrsg|Nr|Bd|Vol|No|Ed"
+    r"|ca|vs|etc|e\.g|i\.e|vol|no|pp?|ed|cf|bzw|usw|ggf|sog|vgl|Sra?|Dña?|Hr|Fr))\.$"
+)
 
 
 def _last_sentence_end(body: str) -> re.Match[str] | None:

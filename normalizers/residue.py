@@ -17,10 +17,12 @@ import functools
 import re
 from dataclasses import replace
 
+# A module reference, read at call time: scraper.labels imports normalizers.text,
+# so importing its names here would be circular when scraper.labels loads first.
+import scraper.labels as labels
 from normalizers.rules.phrases import NEUTRAL_SECTION_HEADINGS, PHRASE_RULES, SECTION_RULES, PhraseRule
 from normalizers.text import fold
 from scraper.blocks import Block, Removed, StepResult
-from scraper.labels import DESCRIPTION_LABELS, EXCERPT_LABELS, field_for_label
 
 __all__ = ["drop_other_books_sections", "drop_page_chrome", "drop_ui_phrases", "match_phrase"]
 
@@ -137,9 +139,9 @@ def _ends_section(block: Block, level: int) -> bool:
         # runs past one, since menus and real sections look alike there.
         return True
     key = fold(block.text)
-    if key in DESCRIPTION_LABELS or key in EXCERPT_LABELS or key in NEUTRAL_SECTION_HEADINGS:
+    if key in labels.DESCRIPTION_LABELS or key in labels.EXCERPT_LABELS or key in NEUTRAL_SECTION_HEADINGS:
         return True
-    return bool(block.label) and field_for_label(block.label) in _RECORD_FIELDS
+    return bool(block.label) and labels.field_for_label(block.label) in _RECORD_FIELDS
 
 
 def drop_other_books_sections(blocks: list[Block]) -> StepResult:

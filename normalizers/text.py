@@ -68,7 +68,9 @@ def normalize_text(text: str, *, keep_paragraphs: bool = False, check_mojibake: 
         return ""
     if check_mojibake and has_mojibake(text):
         text = ftfy.fix_text(text, uncurl_quotes=False, normalization="NFC")
-    if "&" in text and _ENTITY.search(text):
+    for _ in range(3):  # double-escaped text ("&amp;#39;") needs more than one pass
+        if "&" not in text or not _ENTITY.search(text):
+            break
         text = html.unescape(text)
     if not text.isascii():
         text = _INVISIBLE.sub("", text)

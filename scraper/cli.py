@@ -116,9 +116,7 @@ def _read_stdin() -> bytes:
     return stream.buffer.read()
 
 
-def iter_results(
-    inputs: Sequence[str], config: CleanConfig
-) -> Iterator[Book | Reject | SkippedInput]:
+def iter_results(inputs: Sequence[str], config: CleanConfig) -> Iterator[Book | Reject | SkippedInput]:
     """Every input's results in order: a Book or Reject per page, a SkippedInput otherwise."""
     for spec in inputs:
         try:
@@ -178,9 +176,7 @@ def run_clean(args: argparse.Namespace) -> int:
     if summary.pages == 0:
         named = "; ".join(f"{s.uri}: {s.reason}" for s in first_skips) or "nothing found"
         more = summary.skipped.total() - len(first_skips)
-        raise UsageError(
-            f"no page to clean in the inputs ({named}{f'; {more} more' if more > 0 else ''})"
-        )
+        raise UsageError(f"no page to clean in the inputs ({named}{f'; {more} more' if more > 0 else ''})")
     if not args.quiet:
         print(summary.render(), file=sys.stderr)
     return EXIT_OK
@@ -192,9 +188,7 @@ def _run_batch(args: argparse.Namespace, inputs: list[str], config: CleanConfig)
     if run_batch is None:
         raise UsageError("batch options need the scraper.batch package, which is not installed")
     if args.no_removed:
-        raise UsageError(
-            "--no-removed is not supported in batch runs (--job-dir, --workers, --engine)"
-        )
+        raise UsageError("--no-removed is not supported in batch runs (--job-dir, --workers, --engine)")
     if args.no_phrase_rules:
         return run_batch(args, inputs, doc_function=functools.partial(clean_one, config=config))
     return run_batch(args, inputs)
@@ -216,9 +210,7 @@ def run_eval(args: argparse.Namespace) -> int:
     except FileNotFoundError as exc:
         raise UsageError(f"{gold} names a page that is not in {pages}: {exc.filename}") from None
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
-        raise UsageError(
-            f"{gold} is not a gold file in the corpus format ({_one_line(exc)})"
-        ) from None
+        raise UsageError(f"{gold} is not a gold file in the corpus format ({_one_line(exc)})") from None
     print(format_report(scores, verbose=not args.quiet))
     return EXIT_OK
 
@@ -265,8 +257,7 @@ def build_parser() -> argparse.ArgumentParser:
     clean.add_argument(
         "--rejects",
         metavar="PATH",
-        help="write rejects and skipped inputs here as JSON lines "
-        "(default: only counted in the summary)",
+        help="write rejects and skipped inputs here as JSON lines (default: only counted in the summary)",
     )
     clean.add_argument(
         "--no-phrase-rules",
@@ -276,8 +267,7 @@ def build_parser() -> argparse.ArgumentParser:
     clean.add_argument(
         "--no-removed",
         action="store_true",
-        help="leave the 'removed' list out of written lines "
-        "(default: keep every removed block with its rule)",
+        help="leave the 'removed' list out of written lines (default: keep every removed block with its rule)",
     )
     clean.add_argument("-q", "--quiet", action="store_true", help="no summary on stderr")
     clean.set_defaults(func=run_clean)
@@ -292,12 +282,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="Clean every page named in GOLD (the corpus gold format) and print "
         "per-field accuracy, leaks of UI residue, and the pages that failed.",
     )
-    ev.add_argument(
-        "gold", metavar="GOLD.json", help="gold labels: a JSON list, one entry per page"
-    )
-    ev.add_argument(
-        "pages_dir", metavar="PAGES_DIR", help="the folder the gold entries' files are in"
-    )
+    ev.add_argument("gold", metavar="GOLD.json", help="gold labels: a JSON list, one entry per page")
+    ev.add_argument("pages_dir", metavar="PAGES_DIR", help="the folder the gold entries' files are in")
     ev.add_argument("--no-phrase-rules", action="store_true", help="score without the phrase lists")
     ev.add_argument("-q", "--quiet", action="store_true", help="leave out the per-page failures")
     ev.set_defaults(func=run_eval)

@@ -17,6 +17,8 @@ __all__ = ["DESCRIPTION_LABELS", "EXCERPT_LABELS", "FIELD_LABELS", "field_for_la
 _FIELDS: dict[str, tuple[str, ...]] = {
     # ISFDB and other bibliographic databases call the edition a "publication"
     "title": (
+        "titolo",
+        "tytuł",
         "title",
         "titel",
         "titre",
@@ -32,6 +34,10 @@ _FIELDS: dict[str, tuple[str, ...]] = {
     ),
     "subtitle": ("subtitle", "untertitel", "sous titre", "subtítulo", "ondertitel", "副标题", "副標題"),
     "author": (
+        "autore",
+        "autori",
+        "autor",
+        "autorzy",
         "author",
         "authors",
         "auteur",
@@ -58,6 +64,8 @@ _FIELDS: dict[str, tuple[str, ...]] = {
         "author editor",
     ),
     "translator": (
+        "traduttore",
+        "tłumacz",
         "translator",
         "translated by",
         "übersetzer",
@@ -90,6 +98,10 @@ _FIELDS: dict[str, tuple[str, ...]] = {
         "inkleuring",
     ),
     "publisher": (
+        "editore",
+        "casa editrice",
+        "wydawnictwo",
+        "wydawca",
         "publisher",
         "publishers",
         "verlag",
@@ -107,6 +119,12 @@ _FIELDS: dict[str, tuple[str, ...]] = {
         "verlag herausgeber",
     ),
     "date": (
+        "anno",
+        "data di pubblicazione",
+        "rok wydania",
+        "data wydania",
+        "oorspronkelijke releasedatum",
+        "releasedatum",
         "publication date",
         "date published",
         "publish date",
@@ -174,6 +192,9 @@ _FIELDS: dict[str, tuple[str, ...]] = {
         "gtin",
     ),
     "pages": (
+        "pagine",
+        "numero di pagine",
+        "liczba stron",
         "pages",
         "print length",
         "extent",
@@ -199,6 +220,8 @@ _FIELDS: dict[str, tuple[str, ...]] = {
         "pagina s",
     ),
     "language": (
+        "lingua",
+        "język",
         "language",
         "languages",
         "sprache",

@@ -387,7 +387,16 @@ _LABEL_SPLIT = re.compile(r"^\s*([^:：]{1,40}?)\s*[:：]\s*(.+)$")
 _MAX_LABEL_WORDS = 5
 
 
+# "ISBN 9781910877586", "EAN 978-…": identifier labels are often printed without a colon.
+_IDENTIFIER_LINE = re.compile(
+    r"^\s*((?:e-?)?ISBN(?:[- ]?1[03])?|EAN(?:/ISBN)?|GTIN)\s+([\dXx][\d\-Xx ]{8,20})\s*$", re.I
+)
+
+
 def _split_label(text: str) -> tuple[str, str] | None:
+    identifier = _IDENTIFIER_LINE.match(text)
+    if identifier is not None:
+        return identifier.group(1), identifier.group(2).strip()
     if ":" not in text and "：" not in text:
         return None
     match = _LABEL_SPLIT.match(text)

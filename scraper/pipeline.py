@@ -8,6 +8,7 @@ result, tagged with its rule.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 
@@ -97,6 +98,14 @@ def _cut_short(blocks: list[Block], text: str) -> bool:
     return any(b.expander_after and b.text == last for b in blocks)
 
 
+def _is_json(data: bytes) -> bool:
+    try:
+        json.loads(data)
+    except ValueError:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
+        return False
+    return True
+
+
 def _position(blocks: list[Block], text: str) -> int:
     first = text.split("\n\n", 1)[0]
     return next((i for i, b in enumerate(blocks) if b.text == first), len(blocks))
@@ -137,6 +146,11 @@ def clean_page(page: RawPage, config: CleanConfig = DEFAULT_CONFIG) -> Book | Re
     source = Source(uri=page.uri, sha256=page.digest())
     if not page.data.strip():
         return Reject(source=source, input=page.uri, reason="empty_input", detail="the input holds no bytes")
+    if page.data.lstrip()[:1] in (b"{", b"[") and _is_json(page.data):
+        # A JSON file named on the command line (a gold file, an API dump) is data, not a page.
+        return Reject(
+            source=source, input=page.uri, reason="no_book", detail="the input is JSON data, not a catalog page"
+        )
     try:
         parsed = parse_page(page)
     except (ValueError, UnicodeError, RecursionError) as exc:

@@ -32,6 +32,10 @@ def _rules(category: str, *patterns: str, max_len: int = 120) -> tuple[PhraseRul
 
 
 _NUM = r"[\d.,\u00a0 ]+"
+# A toast's opening words must end their sentence within a few more words
+# ("Something went wrong." / "...loading this page."): then the rest of the toast
+# may follow. Prose that merely begins the same way runs on and is left alone.
+_TOAST_END = r"[^.!?]{0,40}([.!].*)?"
 
 PHRASE_RULES: tuple[PhraseRule, ...] = (
     # Search boxes and facets: widget labels and placeholders that text
@@ -67,28 +71,28 @@ PHRASE_RULES: tuple[PhraseRule, ...] = (
     # saved. The seed page's "Oops!" + "An unknown error has occurred..." is this kind.
     *_rules(
         "error_toast",
-        r"oops!?.*",
-        r"(an )?(unknown|unexpected) error (has )?occurred\b.*",
-        r"something went wrong\b.*",
-        r"sorry,? (there was|we encountered) (a|an) (problem|error)\b.*",
-        r"there was (a problem|an error)\b.*",
-        r"unable to (add|load|retrieve)\b.*",
+        r"oops[!.]*(\s.*)?",
+        r"(an )?(unknown|unexpected) error (has )?occurred" + _TOAST_END,
+        r"something went wrong" + _TOAST_END,
+        r"sorry,? (there was|we encountered) (a|an) (problem|error)" + _TOAST_END,
+        r"there was (a problem|an error)" + _TOAST_END,
+        r"unable to (add|load|retrieve)" + _TOAST_END,
         r"please try again( later| in a (little|few) (while|minutes))?\.?",
         r"try again\.?",
         r"list unavailable\.?",
         r"(page|item) (not found|unavailable)\.?",
         r"it looks like you're offline\.?.*",
         r"image (unavailable|not available)( for)?:?",
-        r"une erreur (inconnue |inattendue )?(s'est produite|est survenue)\b.*",
-        r"(un )?problème (est survenu|technique)\b.*",
+        r"une erreur (inconnue |inattendue )?(s'est produite|est survenue)" + _TOAST_END,
+        r"(un )?problème (est survenu|technique)" + _TOAST_END,
         r"(veuillez )?réessayer( plus tard)?\.?",
-        r"(ein )?(unbekannter |unerwarteter )?fehler ist aufgetreten\b.*",
+        r"(ein )?(unbekannter |unerwarteter )?fehler ist aufgetreten" + _TOAST_END,
         r"bitte (versuchen sie es|versuche es) (später )?(noch einmal|erneut)\.?",
-        r"(se ha producido|ha ocurrido) un error\b.*",
+        r"(se ha producido|ha ocurrido) un error" + _TOAST_END,
         r"(inténtalo|vuelve a intentarlo)( de nuevo| más tarde)?\.?",
-        r"er is (iets misgegaan|een fout opgetreden)\b.*",
+        r"er is (iets misgegaan|een fout opgetreden)" + _TOAST_END,
         r"probeer het (later )?opnieuw\.?",
-        r"javascript (is )?(disabled|required)\b.*",
+        r"javascript (is )?(disabled|required)" + _TOAST_END,
         max_len=240,
     ),
     # Account, login and greeting lines: they name the logged-in user, not the book.
@@ -106,7 +110,7 @@ PHRASE_RULES: tuple[PhraseRule, ...] = (
         r"登录|注册|登录/注册|登入|登出|會員登入|我的账户",
         r"my pending edits",
         r"my (lists|books|shelves)",
-        r"deliver to .*",
+        r"deliver to [^,.;:!?]{1,50}",
         max_len=60,
     ),
     # Cart, wishlist, hold and reading-status buttons.
@@ -132,10 +136,10 @@ PHRASE_RULES: tuple[PhraseRule, ...] = (
         "share",
         r"share( this( book| page)?)?( on)?( (facebook|twitter|x|pinterest|whatsapp|email|linkedin))*:?",
         r"(facebook|twitter|pinterest|whatsapp|email|e-mail|linkedin|tweet|pin it|copy link)",
-        r"partager( sur)?.*",
-        r"teilen( auf)?.*",
-        r"compartir( en)?.*",
-        r"delen( op)?.*",
+        r"partager( sur| par| via)?( (facebook|twitter|x|pinterest|whatsapp|e-?mail|linkedin))*:?",
+        r"teilen( auf| per| via)?( (facebook|twitter|x|pinterest|whatsapp|e-?mail|linkedin))*:?",
+        r"compartir( en| por| vía)?( (facebook|twitter|x|pinterest|whatsapp|e-?mail|linkedin))*:?",
+        r"delen( op| via)?( (facebook|twitter|x|pinterest|whatsapp|e-?mail|linkedin))*:?",
         r"copied to clipboard|erfolgreich in die zwischenablage kopiert|link kopieren",
         # "follow the author" buttons sit in the byline area on store pages
         r"follow( the author)?|sigue al autor|seguir|dem autor folgen|folgen|suivre( l'auteur)?|volg( de auteur)?|關注|关注|追蹤|追踪",
@@ -246,7 +250,9 @@ PHRASE_RULES: tuple[PhraseRule, ...] = (
     # Footers and legal lines.
     *_rules(
         "footer",
-        r"(©|\(c\)|copyright)\s*.*",
+        r"©.*",
+        r"\(c\)\s*\d{4}.*",
+        r"copyright\s*(©|\(c\)|\d{4}).*",
         r".*\ball rights reserved\.?",
         r".*tous droits réservés\.?",
         r".*alle rechte vorbehalten\.?",

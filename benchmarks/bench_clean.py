@@ -1,0 +1,152 @@
+"""How fast is ``clean_page``, next to the parse floor and a peer extractor?
+
+One command, one process::
+
+    python benchmarks/bench_clean.py [PAGES_DIR] [--repeat N] [--all]
+
+For each page it times (a) selectolax's bare ``LexborHTMLParser(data).body.text()``,
+the floor no HTML cleaner can beat, (b) our ``clean_page``, and (c) trafilatura's
+``bare_extraction(..., with_metadata=True)``, the peer (skipped with a note when
+trafilatura is not installed: ``pip install -e '.[bench]'``). Every page is run
+once to warm up, then ``--repeat`` times; a page's time is the median of its
+runs, and ms/page is the mean of those over the pages. Peak RSS is the whole
+process's (``resource.getrusage``), read after each step, so it only grows.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import resource
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from selectolax.lexbor import LexborHTMLParser
+
+from scraper.pipeline import clean_page
+from scraper.sources import HTML_SUFFIXES, PAGE_SUFFIXES, RawPage, kind_from_suffix
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_PAGES = REPO_ROOT.parent / "shared" / "corpus" / "pages"
+TARGET_VS_BARE = 4.0  # clean may cost at most 4x the bare parse
+TARGET_VS_PEER = 10.0  # and should be at least 10x faster than trafilatura
+
+
+def bare_text(page: RawPage) -> Any:
+    """The floor: parse and take the body's text, nothing else."""
+    body = LexborHTMLParser(page.data).body
+    return body.text() if body is not None else ""
+
+
+def ours(page: RawPage) -> Any:
+    return clean_page(page)
+
+
+def peer() -> Callable[[RawPage], Any] | None:
+    """trafilatura's extractor, or None when it is not installed."""
+    try:
+        import trafilatura
+    except ImportError:
+        return None
+    logging.getLogger("trafilatura").setLevel(logging.CRITICAL)  # it logs every odd page
+
+    def extract(page: RawPage) -> Any:
+        return trafilatura.bare_extraction(page.data, with_metadata=True)
+
+    return extract
+
+
+def time_step(step: Callable[[RawPage], Any], pages: list[RawPage], repeat: int) -> float:
+    """Mean over pages of the median of ``repeat`` timed runs, in seconds, after one warm-up."""
+    per_page = []
+    for page in pages:
+        step(page)  # warm-up: caches, lazy imports, first-call compilation
+        runs = []
+        for _ in range(repeat):
+            start = time.perf_counter()
+            step(page)
+            runs.append(time.perf_counter() - start)
+        per_page.append(statistics.median(runs))
+    return statistics.fmean(per_page)
+
+
+def peak_rss_mb() -> float:
+    # ru_maxrss is KiB on Linux, bytes on macOS
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
+
+
+def load_pages(folder: Path, include_text: bool) -> list[RawPage]:
+    suffixes = PAGE_SUFFIXES if include_text else HTML_SUFFIXES
+    paths = sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in suffixes)
+    return [RawPage(uri=str(p), data=p.read_bytes(), kind=kind_from_suffix(p.name)) for p in paths]
+
+
+def verdict(ok: bool) -> str:
+    return "ok" if ok else "MISSED"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "pages_dir",
+        nargs="?",
+        type=Path,
+        default=DEFAULT_PAGES,
+        help=f"folder of saved pages (default: {DEFAULT_PAGES})",
+    )
+    parser.add_argument("--repeat", type=int, default=3, help="timed runs per page (default 3)")
+    parser.add_argument(
+        "--all", action="store_true", help="time text dumps too (the floor and the peer still get their bytes)"
+    )
+    args = parser.parse_args(argv)
+    if not args.pages_dir.is_dir():
+        print(f"bench_clean: error: no pages folder at {args.pages_dir}", file=sys.stderr)
+        return 2
+    pages = load_pages(args.pages_dir, args.all)
+    if not pages:
+        print(f"bench_clean: error: no page files in {args.pages_dir}", file=sys.stderr)
+        return 2
+    size_kb = sum(len(p.data) for p in pages) / len(pages) / 1024
+    kind = "pages" if args.all else "HTML pages"
+    print(
+        f"{len(pages)} {kind} from {args.pages_dir} (mean {size_kb:.0f} KiB), "
+        f"1 warm-up + {args.repeat} timed runs each, median per page"
+    )
+    print()
+    print(f"{'step':<34} {'ms/page':>9} {'peak RSS MiB':>13}")
+    print("-" * 58)
+    rows: dict[str, float] = {}
+    steps: list[tuple[str, Callable[[RawPage], Any] | None]] = [
+        ("bare: selectolax body.text()", bare_text),
+        ("ours: clean_page", ours),
+        ("peer: trafilatura bare_extraction", peer()),
+    ]
+    for name, step in steps:
+        if step is None:
+            print(f"{name:<34} {'skipped: trafilatura not installed (pip install -e .[bench])'}")
+            continue
+        rows[name] = time_step(step, pages, args.repeat) * 1000
+        print(f"{name:<34} {rows[name]:>9.2f} {peak_rss_mb():>13.0f}")
+    print()
+    bare, clean = rows["bare: selectolax body.text()"], rows["ours: clean_page"]
+    vs_bare = clean / bare
+    print(
+        f"{'clean / bare':<34} {vs_bare:>8.1f}x   target <= {TARGET_VS_BARE:g}x   {verdict(vs_bare <= TARGET_VS_BARE)}"
+    )
+    traf = rows.get("peer: trafilatura bare_extraction")
+    if traf is not None:
+        vs_peer = traf / clean
+        print(
+            f"{'trafilatura / clean':<34} {vs_peer:>8.1f}x   target >= {TARGET_VS_PEER:g}x  "
+            f"{verdict(vs_peer >= TARGET_VS_PEER)}"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,101 @@
+"""Text repairs on every block: mojibake, entities, invisible characters, NFC, whitespace."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+
+from normalizers.text import fold, has_mojibake, normalize_text
+
+# (raw, repaired)
+REPAIRS = [
+    ("", ""),
+    ("   ", ""),
+    ("Plain text", "Plain text"),
+    # mojibake: UTF-8 read as cp1252 / latin-1
+    ("CafÃ© de Flore", "Café de Flore"),
+    ("â€œQuotedâ€\x9d", "“Quoted”"),
+    ("â€œ", "“"),
+    ("GrÃ¼ÃŸe aus MÃ¼nchen", "Grüße aus München"),
+    ("Â£5", "£5"),
+    ("â€”dash", "—dash"),
+    # entities left in text
+    ("Tom &amp; Jerry", "Tom & Jerry"),
+    ("It&#39;s", "It's"),
+    ("x &lt; y", "x < y"),
+    ("AT&T is fine", "AT&T is fine"),
+    # invisible characters
+    ("soft\u00adhyphen", "softhyphen"),
+    ("zero\u200bwidth", "zerowidth"),
+    ("nul\x00byte", "nulbyte"),
+    ("\ufeffBOM", "BOM"),
+    ("\u200e:\u200f", ":"),
+    # NFC: a decomposed é becomes one code point
+    ("Cafe\u0301", "Café"),
+    # whitespace
+    ("  lots   of\tspace \n", "lots of space"),
+    ("\u00a0nbsp\u00a0", "nbsp"),
+    # correct text is left alone
+    ("naïve café, Zoë", "naïve café, Zoë"),
+    ("Ã", "Ã"),
+]
+
+# Bugs caught: double-escaped entities were once decoded one layer only.
+REPAIRS_BUGS_CAUGHT = [
+    pytest.param(raw, fixed)
+    for raw, fixed in [("It&amp;#39;s", "It's"), ("Fish &amp;amp; Chips", "Fish & Chips")]
+]
+
+
+@pytest.mark.parametrize(("raw", "fixed"), REPAIRS + REPAIRS_BUGS_CAUGHT)
+def test_normalize_text(raw: str, fixed: str) -> None:
+    """Each repair gives the text a reader would have seen."""
+    assert normalize_text(raw) == fixed
+
+
+@pytest.mark.parametrize(("raw", "fixed"), REPAIRS)
+def test_normalize_text_is_idempotent(raw: str, fixed: str) -> None:
+    """Repairing repaired text changes nothing."""
+    assert normalize_text(fixed) == fixed
+
+
+@pytest.mark.parametrize(("raw", "fixed"), REPAIRS)
+def test_output_is_nfc(raw: str, fixed: str) -> None:
+    """Whatever came in, what goes out is NFC."""
+    out = normalize_text(raw)
+    assert unicodedata.is_normalized("NFC", out)
+
+
+def test_keep_paragraphs() -> None:
+    """With ``keep_paragraphs`` a blank line survives as one paragraph break, other space folds."""
+    assert normalize_text("one\n\n\n two  words\nthree", keep_paragraphs=True) == "one\n\ntwo words three"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("CafÃ© de Flore", True),
+        ("Café de Flore", False),
+        ("", False),
+        ("Ã alone", False),
+        ("â€œ", True),
+    ],
+)
+def test_has_mojibake(text: str, expected: bool) -> None:
+    """The cheap trigger fires on UTF-8-as-cp1252 byte pairs and nowhere else."""
+    assert has_mojibake(text) is expected
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("The Sino-Soviet  Alliance!", "the sino soviet alliance"),
+        ("“Quoted”", '"quoted"'),
+        ("", "  "),
+        ("Ünïcode—Title", "ünïcode title"),
+    ],
+)
+def test_fold_equal(a: str, b: str) -> None:
+    """Strings that differ only in case, spacing, quotes or punctuation fold equal."""
+    assert fold(a) == fold(b)

@@ -1,0 +1,76 @@
+"""``clean_page``: every input ends as a Book or a Reject that names its reason."""
+
+from __future__ import annotations
+
+import pytest
+from support import SAMPLES
+
+from scraper.pipeline import CleanConfig, clean_page
+from scraper.records import Book, Reject
+from scraper.sources import RawPage
+
+SYNOPSIS = b"Death takes an apprentice, and the apprentice takes the job too far."
+MORT = b"<html><body><h1>Mort</h1><p>" + SYNOPSIS + b"</p>"
+
+# (bytes, declared kind, expected: "book" or the reject reason)
+OUTCOMES = [
+    pytest.param(b"", None, "empty_input", id="empty"),
+    pytest.param(b"  \n\t ", None, "empty_input", id="blank"),
+    pytest.param(b"\x00\x00\x00", None, "no_title", id="nul-bytes"),
+    pytest.param(b"<html></html>", "html", "no_title", id="empty-html"),
+    pytest.param(b"%PDF-1.4 \x00\x01\x02", None, "no_title", id="pdf-bytes"),
+    pytest.param(b'{"a": 1}', None, "no_book", id="json-object"),
+    pytest.param(MORT, "html", "book", id="minimal-book"),
+    pytest.param(MORT, None, "book", id="minimal-book-sniffed"),
+]
+
+# Bugs caught: pages that once went wrong. An implausible date is dropped, not
+# fatal to the record; a JSON file named explicitly is data, not a page.
+OUTCOMES_BUGS_CAUGHT = [
+    pytest.param(
+        MORT + b"<dl><dt>Publication date</dt><dd>1234</dd></dl>",
+        "html",
+        "book",
+        id="implausible-year-in-dl",
+    ),
+    pytest.param(
+        MORT + b'<script type="application/ld+json">{"@type":"Book","name":"Mort","datePublished":"0001-01-01"}'
+        b"</script>",
+        "html",
+        "book",
+        id="implausible-jsonld-date",
+    ),
+    pytest.param(
+        (SAMPLES / "gold.json").read_bytes() if (SAMPLES / "gold.json").is_file() else b"[]",
+        None,
+        "no_book",
+        id="json-list-as-page",
+    ),
+]
+
+
+@pytest.mark.parametrize(("data", "kind", "expected"), OUTCOMES + OUTCOMES_BUGS_CAUGHT)
+def test_outcome(data: bytes, kind: str | None, expected: str) -> None:
+    """Each input becomes a Book, or a Reject with the reason a user can act on."""
+    result = clean_page(RawPage(uri="page", data=data, kind=kind))  # type: ignore[arg-type]
+    outcome = "book" if isinstance(result, Book) else result.reason
+    assert outcome == expected, result
+
+
+def test_reject_names_its_input() -> None:
+    """A Reject carries the input's URI and the sha256 of its bytes."""
+    result = clean_page(RawPage(uri="dir/empty.html", data=b"<html></html>"))
+    assert isinstance(result, Reject)
+    assert result.input == "dir/empty.html"
+    assert result.source is not None and len(result.source.sha256) == 64
+
+
+def test_phrase_rules_can_be_switched_off() -> None:
+    """Without the phrase steps, widget words stay in the page (the ablation is real)."""
+    from normalizers import TEXT_STEPS_WITHOUT_PHRASES
+
+    page = RawPage(uri="p.txt", data=b"Mort\n\nMort\n\nSign in\n\nRead more\n\nSynopsis\n\n" + SYNOPSIS, kind="text")
+    rules = {r.rule for r in clean_page(page).removed}
+    bare = {r.rule for r in clean_page(page, CleanConfig(steps=TEXT_STEPS_WITHOUT_PHRASES)).removed}
+    assert "ui_residue:account" in rules
+    assert not any(r.startswith("ui_residue:account") for r in bare)
