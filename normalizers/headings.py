@@ -101,9 +101,10 @@ def drop_repeated_paragraphs(blocks: list[Block]) -> StepResult:
     >>> [b.text for b in r.blocks], [x.rule for x in r.removed]
     (['A long synopsis sentence that goes on and on. And then it ends here.'], ['repeated_paragraph:teaser', 'repeated_paragraph'])
     """
+    removed: list[Removed] = []
+    blocks = _drop_teaser_runs(blocks, removed)
     long_keys = [fold(b.text) if len(b.text) >= _MIN_PARAGRAPH and not b.heading else "" for b in blocks]
     kept: list[Block] = []
-    removed: list[Removed] = []
     seen: set[str] = set()
     for block, key in zip(blocks, long_keys, strict=True):
         if not key:
@@ -123,3 +124,38 @@ def drop_repeated_paragraphs(blocks: list[Block]) -> StepResult:
         seen.add(key)
         kept.append(block)
     return StepResult(kept, removed)
+
+
+_TOGGLE_MAX = 20  # "(展开全部)", "Show all", "+ more": a toggle is a few characters
+_TEASER_WINDOW = 30
+
+
+def _drop_teaser_runs(blocks: list[Block], removed: list[Removed]) -> list[Block]:
+    """Cut a multi-paragraph teaser and its toggle when the full text follows the toggle.
+
+    Pages show the start of a long synopsis, a toggle ("(展开全部)", "Show all"),
+    then the whole synopsis again. Whatever the toggle says, the structure
+    gives it away: the paragraph after it repeats one shortly before it.
+
+    >>> teaser = [Block("Paragraph one of the synopsis, long enough."), Block("Par two cut...")]
+    >>> full = [Block("Paragraph one of the synopsis, long enough."), Block("Par two, whole this time.")]
+    >>> out: list[Removed] = []
+    >>> [b.text for b in _drop_teaser_runs([*teaser, Block("(展开全部)"), *full], out)]
+    ['Paragraph one of the synopsis, long enough.', 'Par two, whole this time.']
+    >>> [r.rule for r in out]
+    ['repeated_paragraph:teaser', 'repeated_paragraph:teaser', 'repeated_paragraph:toggle']
+    """
+    keys = [fold(b.text) for b in blocks]
+    for i, block in enumerate(blocks):
+        if not 0 < len(block.text) <= _TOGGLE_MAX or block.label or i + 1 >= len(blocks):
+            continue
+        following = keys[i + 1]
+        if len(following) < _MIN_PARAGRAPH // 2:
+            continue
+        start = next((j for j in range(max(0, i - _TEASER_WINDOW), i) if keys[j] == following), None)
+        if start is None or any(b.heading or b.label for b in blocks[start:i]):
+            continue
+        removed.extend(Removed("repeated_paragraph:teaser", b.text) for b in blocks[start:i])
+        removed.append(Removed("repeated_paragraph:toggle", block.text))
+        return [*blocks[:start], *_drop_teaser_runs(blocks[i + 1 :], removed)]
+    return blocks

@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import functools
+import glob
 import json
 import os
 import sys
@@ -27,13 +28,14 @@ from pathlib import Path
 from types import ModuleType
 from typing import IO, NoReturn
 
-from normalizers import TEXT_STEPS_WITHOUT_PHRASES
+from normalizers import DEFAULT_STEPS, TEXT_STEPS_WITHOUT_PHRASES
 from scraper import __version__
 from scraper.emit import JsonlWriter, RunSummary
-from scraper.evaluate import evaluate, format_report
+from scraper.evaluate import evaluate, format_report, gold_pages
 from scraper.pipeline import CleanConfig, clean_page
+from scraper.profiles import ProfileStore, learn_profiles
 from scraper.records import Book, Reject, Source
-from scraper.sources import RawPage, SkippedInput, iter_pages
+from scraper.sources import RawPage, SkippedInput, iter_pages, kind_from_suffix
 
 __all__ = ["build_parser", "main"]
 
@@ -139,8 +141,47 @@ def _open_sink(path: str | None, stack: ExitStack) -> IO[bytes]:
         raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
-def _config(args: argparse.Namespace) -> CleanConfig:
-    return CleanConfig(steps=TEXT_STEPS_WITHOUT_PHRASES) if args.no_phrase_rules else CleanConfig()
+def _config(args: argparse.Namespace, profiles: ProfileStore | None = None) -> CleanConfig:
+    steps = TEXT_STEPS_WITHOUT_PHRASES if args.no_phrase_rules else DEFAULT_STEPS
+    return CleanConfig(steps=steps, profiles=profiles, site=getattr(args, "site", None))
+
+
+def _learns(spec: str) -> bool:
+    # A first pass needs inputs it can read twice and that hold many pages of a
+    # site: folders, globs and archives, not stdin or a single page.
+    if spec == "-":
+        return False
+    path = Path(spec)
+    return path.is_dir() or (not path.exists() and glob.has_magic(spec)) or kind_from_suffix(spec) is None
+
+
+def _learn(inputs: Sequence[str], site: str | None, sample_every: int = 1) -> ProfileStore:
+    pages = (item for spec in inputs for item in iter_pages([spec]) if isinstance(item, RawPage))
+    return learn_profiles(pages, site_override=site, sample_every=sample_every)
+
+
+def _profiles_for_clean(args: argparse.Namespace, inputs: Sequence[str]) -> ProfileStore | None:
+    """Site profiles for this run: saved ones, merged with what a first pass learns."""
+    saved = _load_profiles(args.profiles) if args.profiles else None
+    learnable = [spec for spec in inputs if _learns(spec)]
+    if args.no_learn or not learnable:
+        return saved
+    learned = _learn(learnable, args.site)
+    if saved is not None:
+        saved.merge(learned)
+        learned = saved
+    if args.profiles:
+        learned.save(args.profiles)
+    return learned
+
+
+def _load_profiles(path: str) -> ProfileStore | None:
+    if not Path(path).exists():
+        return None  # first run: the learning pass will write it
+    try:
+        return ProfileStore.load(path)
+    except (OSError, ValueError) as exc:
+        raise UsageError(f"cannot read profiles {path}: {_one_line(exc)}") from None
 
 
 def run_clean(args: argparse.Namespace) -> int:
@@ -149,7 +190,7 @@ def run_clean(args: argparse.Namespace) -> int:
     if not inputs:
         raise UsageError("no inputs: name files, folders, globs, or - for stdin")
     non_page_types = _non_page_types()
-    config = _config(args)
+    config = _config(args, _profiles_for_clean(args, inputs))
     if _wants_batch(args):
         return _run_batch(args, inputs, config)
 
@@ -189,7 +230,7 @@ def _run_batch(args: argparse.Namespace, inputs: list[str], config: CleanConfig)
         raise UsageError("batch options need the scraper.batch package, which is not installed")
     if args.no_removed:
         raise UsageError("--no-removed is not supported in batch runs (--job-dir, --workers, --engine)")
-    if args.no_phrase_rules:
+    if args.no_phrase_rules or config.profiles is not None:
         return run_batch(args, inputs, doc_function=functools.partial(clean_one, config=config))
     return run_batch(args, inputs)
 
@@ -204,7 +245,16 @@ def run_eval(args: argparse.Namespace) -> int:
         raise UsageError(f"gold file not found: {gold}")
     if not pages.is_dir():
         raise UsageError(f"pages folder not found: {pages}")
-    config = _config(args)
+    profiles = None
+    if args.templates or args.no_phrase_rules:
+        # Learn each site's template from the gold pages first (grouped by the
+        # entries' "site"): the ablation runs with phrase lists off, templates on.
+        try:
+            entries = json.loads(gold.read_text(encoding="utf-8"))
+            profiles = learn_profiles(gold_pages(entries, pages))
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise UsageError(f"{gold} is not a gold file in the corpus format ({_one_line(exc)})") from None
+    config = _config(args, profiles)
     try:
         scores = evaluate(gold, pages, config=config, cleaner=lambda page: clean_one(page, config))
     except FileNotFoundError as exc:
@@ -212,6 +262,28 @@ def run_eval(args: argparse.Namespace) -> int:
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise UsageError(f"{gold} is not a gold file in the corpus format ({_one_line(exc)})") from None
     print(format_report(scores, verbose=not args.quiet))
+    return EXIT_OK
+
+
+def run_learn(args: argparse.Namespace) -> int:
+    """``learn``: count each site's repeated blocks and save (or merge into) a profiles file."""
+    inputs: list[str] = list(args.inputs)
+    if not inputs or "-" in inputs:
+        raise UsageError("learn needs files, folders or globs (it reads its inputs, not stdin)")
+    if args.sample_every < 1:
+        raise UsageError("--sample-every must be at least 1")
+    store = _learn(inputs, args.site, args.sample_every)
+    existing = _load_profiles(args.output)
+    if existing is not None:
+        existing.merge(store)
+        store = existing
+    try:
+        store.save(args.output)
+    except OSError as exc:
+        raise UsageError(f"cannot write {args.output}: {exc.strerror or exc}") from None
+    if not args.quiet:
+        pages = sum(max(p.pages.values(), default=0) for p in store.sites.values())
+        print(f"learn: {len(store.sites)} site(s), {pages} page(s) counted -> {args.output}", file=sys.stderr)
     return EXIT_OK
 
 
@@ -269,6 +341,20 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="leave the 'removed' list out of written lines (default: keep every removed block with its rule)",
     )
+    clean.add_argument(
+        "--profiles",
+        metavar="PATH",
+        help="site profiles (from `learn`): used to remove each site's template blocks; "
+        "what this run learns is merged in and saved back",
+    )
+    clean.add_argument(
+        "--no-learn",
+        action="store_true",
+        help="skip the first pass that learns site templates from folder, glob and archive inputs",
+    )
+    clean.add_argument(
+        "--site", metavar="NAME", help="group every page under this site (default: its URL host or folder)"
+    )
     clean.add_argument("-q", "--quiet", action="store_true", help="no summary on stderr")
     clean.set_defaults(func=run_clean)
     batch = _optional_module("scraper.batch.cli")
@@ -284,9 +370,27 @@ def build_parser() -> argparse.ArgumentParser:
     )
     ev.add_argument("gold", metavar="GOLD.json", help="gold labels: a JSON list, one entry per page")
     ev.add_argument("pages_dir", metavar="PAGES_DIR", help="the folder the gold entries' files are in")
-    ev.add_argument("--no-phrase-rules", action="store_true", help="score without the phrase lists")
+    ev.add_argument(
+        "--no-phrase-rules",
+        action="store_true",
+        help="score without the phrase lists (site templates learned from the gold pages stand in)",
+    )
+    ev.add_argument("--templates", action="store_true", help="learn site templates from the gold pages first")
     ev.add_argument("-q", "--quiet", action="store_true", help="leave out the per-page failures")
     ev.set_defaults(func=run_eval)
+
+    learn = commands.add_parser(
+        "learn",
+        help="learn each site's template blocks from a batch of pages",
+        description="Count, per site, how often each block repeats across pages, and save the "
+        "counts as profiles for `clean --profiles`. An existing profiles file is merged into.",
+    )
+    learn.add_argument("inputs", nargs="*", metavar="INPUT", help="files, folders (walked recursively) or globs")
+    learn.add_argument("-o", "--output", required=True, metavar="PATH", help="the profiles file to write or merge into")
+    learn.add_argument("--site", metavar="NAME", help="group every page under this site")
+    learn.add_argument("--sample-every", type=int, default=1, metavar="N", help="learn from every N-th page only")
+    learn.add_argument("-q", "--quiet", action="store_true", help="no summary on stderr")
+    learn.set_defaults(func=run_learn)
 
     schema = commands.add_parser(
         "schema",

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -172,13 +172,14 @@ def evaluate(
     """Clean every gold page and score it."""
     entries = json.loads(gold_path.read_text(encoding="utf-8"))
     run = cleaner or (lambda page: clean_page(page, config))
-    scores = []
+    return [score_page(gold, run(page)) for gold, page in zip(entries, gold_pages(entries, pages_dir), strict=True)]
+
+
+def gold_pages(entries: list[dict[str, Any]], pages_dir: Path) -> Iterator[RawPage]:
+    """The pages a gold file names, grouped by the entry's ``site`` when it has one."""
     for gold in entries:
         path = pages_dir / gold["file"]
-        data = path.read_bytes()
-        result = run(RawPage(uri=str(path), data=data, kind=kind_from_suffix(path.name)))
-        scores.append(score_page(gold, result))
-    return scores
+        yield RawPage(uri=str(path), data=path.read_bytes(), kind=kind_from_suffix(path.name), site=gold.get("site"))
 
 
 def field_accuracy(scores: Iterable[PageScore]) -> dict[str, float]:

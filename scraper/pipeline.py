@@ -16,6 +16,7 @@ from pydantic import ValidationError
 
 from normalizers import DEFAULT_STEPS, Step, run_steps, trim_truncated
 from normalizers.residue import match_phrase
+from normalizers.templates import insert_template_step, make_template_step
 from normalizers.text import fold
 from scraper.blocks import Block, Removed
 from scraper.candidates import Candidate
@@ -23,6 +24,7 @@ from scraper.extract import anchored_text, block_candidates, lead_prose
 from scraper.fuse import Fused, fuse
 from scraper.language import detect_language
 from scraper.parse import parse_page
+from scraper.profiles import DEFAULT_PROFILE_SETTINGS, ProfileSettings, ProfileStore, site_key
 from scraper.records import Book, Contributor, Reject, Removal, Source
 from scraper.sources import RawPage
 from scraper.structured import StructuredData, read_structured
@@ -36,6 +38,11 @@ class CleanConfig:
 
     steps: tuple[Step, ...] = DEFAULT_STEPS
     detect_language: bool = True  # fall back to detecting the description's language
+    # Learned site templates (see scraper.profiles): when set, each page's
+    # site's template blocks are removed too, as ``site_template:<share>%``.
+    profiles: ProfileStore | None = None
+    profile_settings: ProfileSettings = DEFAULT_PROFILE_SETTINGS
+    site: str | None = None  # group every page under this site instead of its URL or folder
 
 
 DEFAULT_CONFIG = CleanConfig()
@@ -156,7 +163,13 @@ def clean_page(page: RawPage, config: CleanConfig = DEFAULT_CONFIG) -> Book | Re
     except (ValueError, UnicodeError, RecursionError) as exc:
         return Reject(source=source, input=page.uri, reason="parse_failed", detail=str(exc)[:200])
     structured = read_structured(parsed)
-    cleaned = run_steps(parsed.blocks, config.steps)
+    steps = config.steps
+    if config.profiles is not None:
+        # Built per page (the site is known only now); the store itself is what
+        # travels to batch workers, since a closure does not pickle.
+        site = site_key(page, parsed, config.site)
+        steps = insert_template_step(steps, make_template_step(config.profiles, site, config.profile_settings))
+    cleaned = run_steps(parsed.blocks, steps)
     removed = list(cleaned.removed)
     text_candidates, sections = block_candidates(parsed, cleaned.blocks)
     candidates = [*structured.candidates, *text_candidates]
