@@ -7,7 +7,6 @@ failed stay pinned as ``@example`` rows, so a regression is deterministic.
 
 from __future__ import annotations
 
-import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
