@@ -151,23 +151,27 @@ def drop_other_books_sections(blocks: list[Block]) -> StepResult:
     ...     Block("Other Book"), Block("by Someone Else"), Block("Description", heading=2), Block("Ours.")])
     >>> [b.text for b in r.blocks]
     ['Description', 'Ours.']
-    >>> sorted({x.rule for x in r.removed})
-    ['ui_residue:recommendations']
+    >>> r.removed
+    [Removed(rule='ui_residue:recommendations', text='Customers also bought\\nOther Book\\nby Someone Else')]
     """
     kept: list[Block] = []
     removed: list[Removed] = []
+    section: list[str] = []  # a section is recorded as one removal: heading, then body lines
     cutting: str | None = None
     level = 0
     for block in blocks:
         if cutting is not None and not _ends_section(block, level):
-            removed.append(Removed(f"ui_residue:{cutting}", block.text))
+            section.append(block.text)
             continue
+        if cutting is not None:
+            removed.append(Removed(f"ui_residue:{cutting}", "\n".join(section)))
         cutting = None
         # A menu link named "Reviews" is navigation, not a section heading.
         category = _match_section(block.text) if not block.label and block.link_density < 0.5 else None
         if category is not None:
-            cutting, level = category, block.heading
-            removed.append(Removed(f"ui_residue:{category}", block.text))
+            cutting, level, section = category, block.heading, [block.text]
         else:
             kept.append(block)
+    if cutting is not None:
+        removed.append(Removed(f"ui_residue:{cutting}", "\n".join(section)))
     return StepResult(kept, removed)

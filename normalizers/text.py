@@ -73,7 +73,8 @@ def normalize_text(text: str, *, keep_paragraphs: bool = False, check_mojibake: 
             break
         text = html.unescape(text)
     if not text.isascii():
-        text = _INVISIBLE.sub("", text)
+        if _INVISIBLE.search(text):  # rare: scanning is cheap, rebuilding the string is not
+            text = _INVISIBLE.sub("", text)
         text = unicodedata.normalize("NFC", text)
     elif "\x00" in text:
         text = text.replace("\x00", "")

@@ -59,6 +59,12 @@ def _loads_tolerant(raw: str) -> list[Any]:
     >>> _loads_tolerant('not json')
     []
     """
+    try:
+        # Most scripts are valid JSON: parse them as they are, and only repair
+        # (regex passes over what can be hundreds of KB of app state) on failure.
+        return [json.loads(raw)]
+    except ValueError:
+        pass
     text = _CDATA.sub("", raw.strip())
     text = _HTML_COMMENT.sub("", text)
     text = _LINE_COMMENT.sub("", text).strip().rstrip(";").strip()
