@@ -177,7 +177,7 @@ def section_text(blocks: list[Block], start: int) -> str:
             break  # the "Read more" toggle closed the section
     # A synopsis is prose. A "section" that is mostly short lines is a menu or
     # a widget that happens to follow a label-like word: not a description.
-    while kept and not _is_prose(kept[-1]) and len(kept[-1].text) < 40:
+    while kept and not _is_prose(kept[-1]) and not _is_attribution(kept[-1]) and len(kept[-1].text) < 40:
         kept.pop()
     prose_chars = sum(len(b.text) for b in kept if _is_prose(b))
     if kept and prose_chars < 0.5 * sum(len(b.text) for b in kept):
@@ -408,6 +408,19 @@ def _is_prose(block: Block) -> bool:
     )
 
 
+# The source line a blurb ends with: "(back cover)", "--back cover", "——史蒂芬·劳".
+_ATTRIBUTION = re.compile(r"^(?:\([^()]{2,40}\)|(?:--|—|——|–)\s*\S.{0,60})$")
+
+
+def _is_attribution(block: Block) -> bool:
+    """A short source line under a quote or blurb: part of it, though it is not a sentence.
+
+    >>> _is_attribution(Block("(back cover)")), _is_attribution(Block("——史蒂芬·劳，牛津大学")), _is_attribution(Block("Menu"))
+    (True, True, False)
+    """
+    return not block.heading and not block.label and block.link_density < 0.5 and bool(_ATTRIBUTION.match(block.text))
+
+
 def lead_prose(blocks: list[Block], title: str) -> str | None:
     """The first run of prose after the title and before the record's metadata.
 
@@ -433,7 +446,7 @@ def lead_prose(blocks: list[Block], title: str) -> str | None:
             continue  # the byline sits between title and synopsis
         if _section_kind(block) or (fold(block.text) in _STOP_SECTIONS and block.link_density < 0.5):
             break
-        if _is_prose(block):
+        if _is_prose(block) or (run and _is_attribution(block)):
             run.append(block.text)
             continue
         if _long_enough(run):

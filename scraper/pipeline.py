@@ -99,6 +99,18 @@ def _choose_description(
     return None, ""
 
 
+# "... you never sounded so good. ...more": a toggle's words glued to the text it ends.
+_EXPANDER_TAIL = re.compile(r"\s*(?:\.\.\.|…)\s*(?:more|read more|show more|mehr|plus|meer|más)\s*$", re.I)
+
+
+def _strip_expander_tail(text: str, removed: list[Removed]) -> str:
+    match = _EXPANDER_TAIL.search(text)
+    if match is None:
+        return text
+    removed.append(Removed("ui_residue:expander", match.group(0).strip()))
+    return text[: match.start()].rstrip()
+
+
 def _cut_short(blocks: list[Block], text: str) -> bool:
     """True when a "Read more" toggle followed the text's last paragraph on the page."""
     last = text.rsplit("\n\n", 1)[-1]
@@ -187,6 +199,7 @@ def clean_page(page: RawPage, config: CleanConfig = DEFAULT_CONFIG) -> Book | Re
 
     truncated = False
     if description:
+        description = _strip_expander_tail(description, removed)
         description, cut = trim_truncated(description, cut_short=_cut_short(cleaned.blocks, description))
         if cut:
             truncated = True
