@@ -445,7 +445,9 @@ def lead_prose(blocks: list[Block], title: str) -> str | None:
         if _BYLINE.match(block.text) or _states_role(block.text):
             continue  # the byline sits between title and synopsis
         if _section_kind(block) or (fold(block.text) in _STOP_SECTIONS and block.link_density < 0.5):
-            break
+            if run:
+                break
+            continue  # before any prose, a section word is a tab or menu entry (dumps keep no links)
         if _is_prose(block) or (run and _is_attribution(block)):
             run.append(block.text)
             continue
