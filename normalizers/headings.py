@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+import scraper.labels as labels  # a module reference: scraper.labels imports normalizers.text
 from normalizers.text import fold
 from scraper.blocks import Block, Removed, StepResult
 
@@ -137,11 +138,11 @@ def _drop_teaser_runs(blocks: list[Block], removed: list[Removed]) -> list[Block
     then the whole synopsis again. Whatever the toggle says, the structure
     gives it away: the paragraph after it repeats one shortly before it.
 
-    >>> teaser = [Block("Paragraph one of the synopsis, long enough."), Block("Par two cut...")]
-    >>> full = [Block("Paragraph one of the synopsis, long enough."), Block("Par two, whole this time.")]
+    >>> teaser = [Block("Paragraph one of the synopsis, long enough to count."), Block("Par two cut...")]
+    >>> full = [Block("Paragraph one of the synopsis, long enough to count."), Block("Par two, whole this time.")]
     >>> out: list[Removed] = []
     >>> [b.text for b in _drop_teaser_runs([*teaser, Block("(展开全部)"), *full], out)]
-    ['Paragraph one of the synopsis, long enough.', 'Par two, whole this time.']
+    ['Paragraph one of the synopsis, long enough to count.', 'Par two, whole this time.']
     >>> [r.rule for r in out]
     ['repeated_paragraph:teaser', 'repeated_paragraph:teaser', 'repeated_paragraph:toggle']
     """
@@ -150,8 +151,13 @@ def _drop_teaser_runs(blocks: list[Block], removed: list[Removed]) -> list[Block
         if not 0 < len(block.text) <= _TOGGLE_MAX or block.label or i + 1 >= len(blocks):
             continue
         following = keys[i + 1]
-        if len(following) < _MIN_PARAGRAPH // 2:
-            continue
+        if (
+            len(following) < _MIN_PARAGRAPH // 2
+            or keys[i] in labels.DESCRIPTION_LABELS
+            or keys[i] in labels.EXCERPT_LABELS
+            or labels.field_for_label(block.text)
+        ):
+            continue  # a toggle reveals a paragraph; a "Synopsis" label opens one
         start = next((j for j in range(max(0, i - _TEASER_WINDOW), i) if keys[j] == following), None)
         if start is None or any(b.heading or b.label for b in blocks[start:i]):
             continue
