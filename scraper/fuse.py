@@ -108,6 +108,8 @@ def _title_variants(cand: Candidate) -> list[str]:
     >>> _title_variants(Candidate("title", "Hyperion (Hyperion Cantos, #1) by Dan Simmons | Goodreads", "title-tag"))
     ['Hyperion (Hyperion Cantos, #1) by Dan Simmons | Goodreads', 'Hyperion', 'Dan Simmons', 'Goodreads']
     """
+    if cand.value.rstrip().endswith((":", "：")):
+        return []  # "Verwandte Themen:" introduces something else; it names nothing
     text = _clean_title(cand.value)
     variants = [text] if text else []
     if cand.source in {"og", "title-tag", "meta", "dom-heading", "text-heading"}:
