@@ -13,8 +13,10 @@ added. Each is run once to warm up, then ``--repeat`` times, taking turns (a bus
 machine slows them alike); the reported time is the median total. Target: (b) at most 1.3x (a).
 
 The learning pass is one parse per page learned, and parsing is about half
-of ``clean_page``; so on a small batch, where every page is learned, the two
-passes cost about 1.5x. Large sites are where the levers work: learning stops
+of ``clean_page``. ``clean`` keeps the learning pass's parses (``ParsedCache``,
+within a memory budget) for the cleaning pass, so a batch that fits is parsed
+once: that run is the one held to the target; parsing twice is shown beside
+it. Large sites add two more levers: learning stops
 at ``--max-learn-pages`` pages per site (default 200, the library's default),
 and ``--sample-every`` thins the stream. ``--copies C`` shows this on bigger
 sites made from the corpus: each page C times, each copy made distinct by a
@@ -44,16 +46,16 @@ import time
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from unittest import mock
 
 from normalizers import DEFAULT_STEPS, TEXT_STEPS_WITHOUT_PHRASES, Step
 from normalizers.templates import insert_template_step, make_template_step
 from scraper.evaluate import PageScore, evaluate, field_accuracy
-from scraper.parse import ParsedPage, parse_page
+from scraper.parse import ParsedPage
 from scraper.pipeline import CleanConfig, clean_page
 from scraper.profiles import (
     DEFAULT_MAX_LEARN_PAGES,
     DEFAULT_PROFILE_SETTINGS,
+    ParsedCache,
     ProfileStore,
     learn_profiles,
     site_key,
@@ -118,13 +120,13 @@ def template_cleaner(store: ProfileStore, base: Sequence[Step]) -> Cleaner:
     """``clean_page`` with the page's site template step added to ``base``."""
     configs: dict[str, CleanConfig] = {}
 
-    def clean(page: RawPage) -> Book | Reject:
+    def clean(page: RawPage, parsed: ParsedPage | None = None) -> Book | Reject:
         site = site_key(page, override=corpus_site(page))
         config = configs.get(site)
         if config is None:
             step = make_template_step(store, site, DEFAULT_PROFILE_SETTINGS)
             config = configs[site] = CleanConfig(steps=insert_template_step(base, step))
-        return clean_page(page, config)
+        return clean_page(page, config, parsed=parsed)
 
     return clean
 
@@ -140,22 +142,20 @@ def two_pass(pages: Sequence[RawPage], sample_every: int, max_learn: int | None)
         clean(page)
 
 
-def two_pass_parse_reused(pages: Sequence[RawPage]) -> None:
-    """An estimate of what parsing once would cost: pass 1 keeps each parse, pass 2 takes it.
-
-    ``clean_page`` has no way to take a parsed page today, so this swaps the
-    pipeline's ``parse_page`` for a lookup while it runs. It learns every page
-    and holds all parses, which a real batch would do only within a memory budget.
-    """
+def two_pass_parse_reused(pages: Sequence[RawPage], sample_every: int, max_learn: int | None) -> None:
+    """The two passes as ``clean`` runs them: the learning pass keeps its parses
+    (``ParsedCache``, within its memory budget) and the cleaning pass takes them."""
+    cache = ParsedCache()
     store = ProfileStore()
-    parsed: dict[str, ParsedPage] = {}
-    for page in pages:
-        parsed[page.uri] = result = parse_page(page)
-        store.learn(result.blocks, site_key(page, result, corpus_site(page)), result.kind)
+    for site, group in _by_override(pages).items():
+        store.merge(
+            learn_profiles(
+                group, site_override=site, sample_every=sample_every, max_pages_per_site=max_learn, keep=cache
+            )
+        )
     clean = template_cleaner(store, DEFAULT_STEPS)
-    with mock.patch("scraper.pipeline.parse_page", lambda page: parsed.pop(page.uri, None) or parse_page(page)):
-        for page in pages:
-            clean(page)
+    for page in pages:
+        clean(page, cache.take(page))
 
 
 def timed(runs: dict[str, Callable[[], object]], repeat: int) -> dict[str, float]:
@@ -177,7 +177,7 @@ def bench(pages: list[RawPage], repeat: int, sample_every: int, max_learn: int |
             "plain": lambda: plain(pages),
             "learn": lambda: learn(pages, sample_every, max_learn),
             "both": lambda: two_pass(pages, sample_every, max_learn),
-            "reused": lambda: two_pass_parse_reused(pages),
+            "reused": lambda: two_pass_parse_reused(pages, sample_every, max_learn),
         },
         repeat,
     )
@@ -200,14 +200,16 @@ def bench(pages: list[RawPage], repeat: int, sample_every: int, max_learn: int |
     print(f"{'plain clean':<36} {base:>8.3f} {base / n * 1000:>8.2f}")
     print(f"{'learn pass alone':<36} {learn_only:>8.3f} {learn_only / n * 1000:>8.2f}")
     print(f"{'learn + clean with templates':<36} {both:>8.3f} {both / n * 1000:>8.2f}")
-    print(f"{'  the same, parse reused (estimate)':<36} {reused:>8.3f} {reused / n * 1000:>8.2f}")
+    print(f"{'learn + clean, parse kept (as clean)':<36} {reused:>8.3f} {reused / n * 1000:>8.2f}")
     print()
-    ratio = both / base
+    # `clean` keeps the learning pass's parses for the cleaning pass: that is
+    # the overhead a user sees, and the one held to the target.
+    ratio = reused / base
     ok = ratio <= TARGET_OVERHEAD
     print(
         f"{'overhead (two passes / plain)':<36} {ratio:>7.2f}x   target <= {TARGET_OVERHEAD}x   {'ok' if ok else 'MISSED'}"
     )
-    print(f"{'  with the parse reused (estimate)':<36} {reused / base:>7.2f}x")
+    print(f"{'  parsing twice (no cache)':<36} {both / base:>7.2f}x")
     print(f"{'profile size':<36} {keys} keys, {size_kb:.0f} KiB as JSON")
     return ok
 

@@ -33,7 +33,7 @@ from scraper import __version__
 from scraper.emit import JsonlWriter, RunSummary
 from scraper.evaluate import evaluate, format_report, gold_pages
 from scraper.pipeline import CleanConfig, clean_page
-from scraper.profiles import ProfileStore, learn_profiles
+from scraper.profiles import ParsedCache, ProfileStore, learn_profiles
 from scraper.records import Book, Reject, Source
 from scraper.sources import RawPage, SkippedInput, iter_pages, kind_from_suffix
 
@@ -98,10 +98,10 @@ def _wants_batch(args: argparse.Namespace) -> bool:
 # --- clean ------------------------------------------------------------------------------
 
 
-def clean_one(page: RawPage, config: CleanConfig) -> Book | Reject:
+def clean_one(page: RawPage, config: CleanConfig, cache: ParsedCache | None = None) -> Book | Reject:
     """``clean_page`` with a last line of defence: an unexpected exception is a reject."""
     try:
-        return clean_page(page, config)
+        return clean_page(page, config, parsed=cache.take(page) if cache is not None else None)
     except Exception as exc:  # one bad page must never stop the batch
         return Reject(
             source=Source(uri=page.uri, sha256=page.digest()),
@@ -118,13 +118,15 @@ def _read_stdin() -> bytes:
     return stream.buffer.read()
 
 
-def iter_results(inputs: Sequence[str], config: CleanConfig) -> Iterator[Book | Reject | SkippedInput]:
+def iter_results(
+    inputs: Sequence[str], config: CleanConfig, cache: ParsedCache | None = None
+) -> Iterator[Book | Reject | SkippedInput]:
     """Every input's results in order: a Book or Reject per page, a SkippedInput otherwise."""
     for spec in inputs:
         try:
             stdin = _read_stdin() if spec == "-" else None
             for item in iter_pages([spec], stdin=stdin):
-                yield item if isinstance(item, SkippedInput) else clean_one(item, config)
+                yield item if isinstance(item, SkippedInput) else clean_one(item, config, cache)
         except Exception as exc:  # a reader failing mid-input skips the rest
             yield SkippedInput(spec, f"unreadable: {_one_line(exc)}")
 
@@ -155,18 +157,22 @@ def _learns(spec: str) -> bool:
     return path.is_dir() or (not path.exists() and glob.has_magic(spec)) or kind_from_suffix(spec) is None
 
 
-def _learn(inputs: Sequence[str], site: str | None, sample_every: int = 1) -> ProfileStore:
+def _learn(
+    inputs: Sequence[str], site: str | None, sample_every: int = 1, keep: ParsedCache | None = None
+) -> ProfileStore:
     pages = (item for spec in inputs for item in iter_pages([spec]) if isinstance(item, RawPage))
-    return learn_profiles(pages, site_override=site, sample_every=sample_every)
+    return learn_profiles(pages, site_override=site, sample_every=sample_every, keep=keep)
 
 
-def _profiles_for_clean(args: argparse.Namespace, inputs: Sequence[str]) -> ProfileStore | None:
+def _profiles_for_clean(
+    args: argparse.Namespace, inputs: Sequence[str], keep: ParsedCache | None = None
+) -> ProfileStore | None:
     """Site profiles for this run: saved ones, merged with what a first pass learns."""
     saved = _load_profiles(args.profiles) if args.profiles else None
     learnable = [spec for spec in inputs if _learns(spec)]
     if args.no_learn or not learnable:
         return saved
-    learned = _learn(learnable, args.site)
+    learned = _learn(learnable, args.site, keep=keep)
     if saved is not None:
         saved.merge(learned)
         learned = saved
@@ -190,8 +196,12 @@ def run_clean(args: argparse.Namespace) -> int:
     if not inputs:
         raise UsageError("no inputs: name files, folders, globs, or - for stdin")
     non_page_types = _non_page_types()
-    config = _config(args, _profiles_for_clean(args, inputs))
-    if _wants_batch(args):
+    batch = _wants_batch(args)
+    # The learning pass keeps its parses for the cleaning pass (within a memory
+    # budget), so a batch that fits is parsed once. Batch workers parse again.
+    cache = None if batch else ParsedCache()
+    config = _config(args, _profiles_for_clean(args, inputs, cache))
+    if batch:
         return _run_batch(args, inputs, config)
 
     summary = RunSummary()
@@ -203,7 +213,7 @@ def run_clean(args: argparse.Namespace) -> int:
             if args.rejects is not None
             else None
         )
-        for item in iter_results(inputs, config):
+        for item in iter_results(inputs, config, cache):
             if non_page_types and isinstance(item, non_page_types):
                 summary.add_non_page()
                 continue

@@ -23,7 +23,7 @@ from scraper.candidates import Candidate
 from scraper.extract import anchored_text, block_candidates, lead_prose
 from scraper.fuse import Fused, fuse
 from scraper.language import detect_language
-from scraper.parse import parse_page
+from scraper.parse import ParsedPage, parse_page
 from scraper.profiles import DEFAULT_PROFILE_SETTINGS, ProfileSettings, ProfileStore, site_key
 from scraper.records import Book, Contributor, Reject, Removal, Source
 from scraper.sources import RawPage
@@ -160,8 +160,13 @@ def _first_error(exc: ValidationError) -> str:
     return f"{where}: {err['msg']}"
 
 
-def clean_page(page: RawPage, config: CleanConfig = DEFAULT_CONFIG) -> Book | Reject:
-    """Turn one raw page into a Book, or a Reject naming the reason."""
+def clean_page(
+    page: RawPage, config: CleanConfig = DEFAULT_CONFIG, *, parsed: ParsedPage | None = None
+) -> Book | Reject:
+    """Turn one raw page into a Book, or a Reject naming the reason.
+
+    ``parsed`` is the page already parsed (by a learning pass): it is used as is.
+    """
     source = Source(uri=page.uri, sha256=page.digest())
     if not page.data.strip():
         return Reject(source=source, input=page.uri, reason="empty_input", detail="the input holds no bytes")
@@ -171,7 +176,7 @@ def clean_page(page: RawPage, config: CleanConfig = DEFAULT_CONFIG) -> Book | Re
             source=source, input=page.uri, reason="no_book", detail="the input is JSON data, not a catalog page"
         )
     try:
-        parsed = parse_page(page)
+        parsed = parsed if parsed is not None else parse_page(page)
     except (ValueError, UnicodeError, RecursionError) as exc:
         return Reject(source=source, input=page.uri, reason="parse_failed", detail=str(exc)[:200])
     structured = read_structured(parsed)

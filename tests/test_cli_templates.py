@@ -87,3 +87,37 @@ def test_learn_refuses_stdin(cli: Cli) -> None:
     result = cli("learn", "-", "-o", "x.json")
     assert result.code == 2
     assert result.stderr.strip().startswith("catalog-scraper: error:")
+
+
+# --- the parse kept between the passes ------------------------------------------------------------
+
+
+def test_parsed_cache_gives_the_same_records(tmp_path: Path) -> None:
+    """Cleaning with the learning pass's parses gives exactly the records a fresh parse gives."""
+    from scraper.pipeline import CleanConfig, clean_page
+    from scraper.profiles import ParsedCache, learn_profiles
+    from scraper.sources import RawPage, iter_pages
+
+    pages = [p for p in iter_pages([str(_site(tmp_path / "shop"))]) if isinstance(p, RawPage)]
+    cache = ParsedCache()
+    config = CleanConfig(profiles=learn_profiles(pages, keep=cache))
+    for page in pages:
+        cached = clean_page(page, config, parsed=cache.take(page))
+        assert cached.model_dump() == clean_page(page, config).model_dump()
+
+
+def test_parsed_cache_refuses_changed_bytes_and_keeps_its_budget() -> None:
+    """An entry is taken only for the same bytes, once; pages past the budget are not kept."""
+    from scraper.parse import parse_page
+    from scraper.profiles import ParsedCache
+    from scraper.sources import RawPage
+
+    page = RawPage(uri="a.txt", data=b"Title\n\nSynopsis\n\nSome text.", kind="text")
+    cache = ParsedCache(max_bytes=10_000)
+    cache.put(page, parse_page(page))
+    assert cache.take(RawPage(uri="a.txt", data=page.data + b"!", kind="text")) is None  # changed: parse again
+    cache.put(page, parse_page(page))
+    assert cache.take(page) is not None and cache.take(page) is None  # taken once
+    big = RawPage(uri="b.txt", data=b"x" * 10_000, kind="text")
+    cache.put(big, parse_page(big))
+    assert cache.take(big) is None and cache.used == 0
