@@ -187,13 +187,13 @@ def test_unexpected_exception_becomes_a_reject(
     """An exception inside the cleaner is a parse_failed reject with a one-line detail; the batch goes on."""
     calls = []
 
-    def explode(page: object, config: object) -> Book:
+    def explode(page: object, config: object, **kwargs: object) -> Book:
         calls.append(page)
         if len(calls) == 1:
             raise RuntimeError("boom\nwith a second line")
         from scraper.pipeline import clean_page
 
-        return clean_page(page, config)  # type: ignore[arg-type]
+        return clean_page(page, config, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(cli_module, "clean_page", explode)
     rejects = tmp_path / "rejects.jsonl"
