@@ -101,7 +101,7 @@ def run_batch(
     try:
         return _run(args, inputs, doc_function)
     except BatchError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"catalog-scraper: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:  # a second Ctrl-C: stop now, the job dir stays consistent
         print("aborted; re-run the same command to resume", file=sys.stderr)
@@ -139,6 +139,8 @@ def _run(args: argparse.Namespace, inputs: list[str], doc_function: DocFunction 
     rejects = getattr(args, "rejects", None)
     if rejects is None and output is not None:
         rejects = default_rejects_path(output)
+    elif rejects is None and args.job_dir is not None:
+        rejects = args.job_dir / "rejects.jsonl"  # books go to stdout; rejects stay findable
     for path in (output, rejects, args.summary):
         if path is not None and not Path(path).parent.is_dir():
             raise BatchError(f"cannot write {path}: folder {Path(path).parent} does not exist")

@@ -361,11 +361,10 @@ def _drive(runner: _Runner, events: Iterator[Event], progress: Any, walk: _Walk)
                 exhausted = True
                 break
             runner.handle(event)
-        if not pool.busy():
-            if exhausted:
-                return
-            continue
-        runner.collect(0.5)
+        if pool.busy():
+            runner.collect(0.5)
         counts = runner.counts.outcomes
         progress.update(docs=counts["book"] + counts["reject"], books=counts["book"],
                         rejects=counts["reject"], bytes_done=walk.bytes_done)
+        if exhausted and not pool.busy():
+            return

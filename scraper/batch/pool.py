@@ -73,6 +73,10 @@ class DocPool:
         # (we may hold threads, a progress bar and big buffers), yet start in
         # milliseconds, which matters when hangs and crashes make us replace them.
         self._ctx = multiprocessing.get_context("forkserver")
+        # Imported once in the fork server, the per-document function's module
+        # (the whole pipeline) is shared by every worker forked from it, and a
+        # worker replacing a killed one starts without importing anything.
+        self._ctx.set_forkserver_preload([function.__module__])
         self._function = function
         self._timeout = doc_timeout
         self._memory_mb = doc_memory_mb

@@ -133,6 +133,7 @@ def spark_session(master: str | None = None) -> Any:
             SparkSession.builder.master(master or "local[*]")
             .appName("catalog-scraper clean")
             .config("spark.ui.enabled", "false")
+            .config("spark.ui.showConsoleProgress", "false")  # our summary line says it
             .config("spark.sql.shuffle.partitions", "4")
             .getOrCreate()
         )
