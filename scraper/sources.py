@@ -24,12 +24,15 @@ from typing import Literal
 
 __all__ = [
     "ARCHIVE_READERS",
+    "MAX_PAGE_BYTES",
     "PAGE_SUFFIXES",
     "MediaKind",
     "RawPage",
     "SkippedInput",
+    "check_file",
     "iter_pages",
     "kind_from_suffix",
+    "walk_folder",
 ]
 
 MediaKind = Literal["html", "text"]
@@ -103,45 +106,35 @@ def _archive_reader(path: Path) -> ArchiveReader | None:
     return None
 
 
-def _read_file(path: Path, *, root: Path | None) -> Iterator[RawPage | SkippedInput]:
+def check_file(path: Path, *, root: Path | None) -> SkippedInput | int:
+    """The size of a file that can be read as an input, or why it cannot.
+
+    Shared by the page reader here and the batch planner, so a file is
+    skipped for the same reasons whichever way the run goes.
+    """
     uri = str(path)
     try:
         info = path.lstat()
-    except OSError as exc:
-        yield SkippedInput(uri, f"unreadable: {exc.strerror or exc}")
-        return
-    if stat.S_ISLNK(info.st_mode):
-        target = path.resolve()
-        if root is not None and not target.is_relative_to(root.resolve()):
-            yield SkippedInput(uri, "symlink points outside the input folder")
-            return
-        try:
+        if stat.S_ISLNK(info.st_mode):
+            target = path.resolve()
+            if root is not None and not target.is_relative_to(root.resolve()):
+                return SkippedInput(uri, "symlink points outside the input folder")
             info = target.stat()
-        except OSError:
-            yield SkippedInput(uri, "broken symlink")
-            return
-    if not stat.S_ISREG(info.st_mode):
-        yield SkippedInput(uri, "not a regular file (FIFO, device or socket)")
-        return
-    if info.st_size == 0:
-        yield SkippedInput(uri, "empty file")
-        return
-    if info.st_size > MAX_PAGE_BYTES and _archive_reader(path) is None:
-        yield SkippedInput(uri, f"larger than {MAX_PAGE_BYTES // 2**20} MiB")
-        return
-    reader = _archive_reader(path)
-    if reader is not None:
-        yield from reader(path)
-        return
-    try:
-        data = path.read_bytes()
     except OSError as exc:
-        yield SkippedInput(uri, f"unreadable: {exc.strerror or exc}")
-        return
-    yield RawPage(uri=uri, data=data, kind=kind_from_suffix(path.name))
+        return SkippedInput(uri, f"unreadable: {exc.strerror or exc}")
+    if not stat.S_ISREG(info.st_mode):
+        return SkippedInput(uri, "not a regular file (FIFO, device or socket)")
+    if info.st_size == 0:
+        return SkippedInput(uri, "empty file")
+    if not os.access(path, os.R_OK):
+        return SkippedInput(uri, "unreadable: permission denied")
+    if info.st_size > MAX_PAGE_BYTES and _archive_reader(path) is None:
+        return SkippedInput(uri, f"larger than {MAX_PAGE_BYTES // 2**20} MiB")
+    return info.st_size
 
 
-def _walk_folder(folder: Path) -> Iterator[RawPage | SkippedInput]:
+def walk_folder(folder: Path) -> Iterator[Path | SkippedInput]:
+    """The page and archive files under ``folder`` in sorted order; other files as skipped."""
     for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
         dirnames.sort()
         for name in sorted(filenames):
@@ -150,8 +143,33 @@ def _walk_folder(folder: Path) -> Iterator[RawPage | SkippedInput]:
             is_archive = any(lowered.endswith(s) for s in ARCHIVE_READERS)
             if not is_archive and os.path.splitext(lowered)[1] not in PAGE_SUFFIXES:
                 yield SkippedInput(str(path), "not a page file (suffix not .html/.htm/.txt)")
-                continue
-            yield from _read_file(path, root=folder)
+            else:
+                yield path
+
+
+def _read_file(path: Path, *, root: Path | None) -> Iterator[RawPage | SkippedInput]:
+    checked = check_file(path, root=root)
+    if isinstance(checked, SkippedInput):
+        yield checked
+        return
+    reader = _archive_reader(path)
+    if reader is not None:
+        yield from reader(path)
+        return
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        yield SkippedInput(str(path), f"unreadable: {exc.strerror or exc}")
+        return
+    yield RawPage(uri=str(path), data=data, kind=kind_from_suffix(path.name))
+
+
+def _walk_folder(folder: Path) -> Iterator[RawPage | SkippedInput]:
+    for item in walk_folder(folder):
+        if isinstance(item, SkippedInput):
+            yield item
+        else:
+            yield from _read_file(item, root=folder)
 
 
 def iter_pages(inputs: Iterable[str], *, stdin: bytes | None = None) -> Iterator[RawPage | SkippedInput]:

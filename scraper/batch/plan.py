@@ -12,20 +12,12 @@ from __future__ import annotations
 
 import glob
 import hashlib
-import os
-import stat
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from scraper.sources import (
-    ARCHIVE_READERS,
-    MAX_PAGE_BYTES,
-    PAGE_SUFFIXES,
-    RawPage,
-    SkippedInput,
-)
+from scraper.sources import ARCHIVE_READERS, RawPage, SkippedInput, check_file, walk_folder
 
 __all__ = ["InputFile", "PageGroup", "expand_inputs", "file_sha256", "group_sources", "unit_key"]
 
@@ -75,39 +67,13 @@ def unit_key(*parts: str) -> str:
 
 
 def _check_file(path: Path, root: Path | None) -> Entry:
-    uri = str(path)
-    try:
-        info = path.lstat()
-        if stat.S_ISLNK(info.st_mode):
-            target = path.resolve()
-            if root is not None and not target.is_relative_to(root.resolve()):
-                return SkippedInput(uri, "symlink points outside the input folder")
-            info = target.stat()
-    except OSError as exc:
-        return SkippedInput(uri, f"unreadable: {exc.strerror or exc}")
-    if not stat.S_ISREG(info.st_mode):
-        return SkippedInput(uri, "not a regular file (FIFO, device or socket)")
-    if info.st_size == 0:
-        return SkippedInput(uri, "empty file")
-    if not os.access(path, os.R_OK):
-        return SkippedInput(uri, "unreadable: permission denied")
-    entry = InputFile(path, info.st_size)
-    if info.st_size > MAX_PAGE_BYTES and not entry.is_archive:
-        return SkippedInput(uri, f"larger than {MAX_PAGE_BYTES // 2**20} MiB")
-    return entry
+    checked = check_file(path, root=root)
+    return checked if isinstance(checked, SkippedInput) else InputFile(path, checked)
 
 
 def _walk(folder: Path) -> Iterator[Entry]:
-    for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
-        dirnames.sort()
-        for name in sorted(filenames):
-            path = Path(dirpath) / name
-            lowered = name.lower()
-            is_archive = any(lowered.endswith(s) for s in ARCHIVE_READERS)
-            if not is_archive and os.path.splitext(lowered)[1] not in PAGE_SUFFIXES:
-                yield SkippedInput(str(path), "not a page file (suffix not .html/.htm/.txt)")
-                continue
-            yield _check_file(path, folder)
+    for item in walk_folder(folder):
+        yield item if isinstance(item, SkippedInput) else _check_file(item, folder)
 
 
 def expand_inputs(inputs: Iterable[str], *, stdin: bytes | None = None) -> Iterator[Entry]:
