@@ -48,7 +48,6 @@ def split_people(value: str) -> list[str]:
     return names
 
 
-# "de"/"di" are also articles and prepositions; "by"-words that are not stay.
 # Sections about something other than the book's content: a prose run stops there.
 _STOP_SECTIONS = frozenset(fold(s) for s in NEUTRAL_SECTION_HEADINGS)
 
@@ -66,6 +65,7 @@ _ABOUT_AUTHOR = frozenset(
     )
 )
 
+# "de"/"di" are also articles and prepositions, so they do not open a byline.
 _BYLINE = re.compile(r"^(?:by|von|door|por|par)\s+(?P<names>.+)$", re.I)
 # "German Edition by hermann-hesse", "Edición en Inglés de Raymond Murphy (Autor)":
 # the edition statement before the name is not part of it.
@@ -217,14 +217,31 @@ def _label_candidates(block: Block, source: SourceName) -> Iterator[Candidate]:
 
 
 def _text_title_candidates(blocks: list[Block], people: set[str]) -> Iterator[Candidate]:
-    # In a text dump the title is the line the page keeps repeating, bare or
-    # wrapped in chrome ("Title: Site: Author: ISBN: Books", "Title Hardcover –
-    # 30 Jan. 2020"). Count, for each short line and each of its chrome
-    # prefixes, how many short lines start with it; the best-supported one wins.
-    # Only the top of the page counts: a title repeats near its top, while
-    # widget labels ("Verified Purchase", "Feedback") repeat all the way down.
-    window = blocks[: max(60, len(blocks) // 3)]
-    head = [b for b in window if len(b.text) <= 150]
+    """Title cues for pages without a usable heading: a dumped <title>, repetition, position."""
+    # Only the top of the page counts for repeats: a title repeats near its top,
+    # while widget labels ("Verified Purchase", "Feedback") repeat all the way down.
+    head = [b for b in blocks[: max(60, len(blocks) // 3)] if len(b.text) <= 150]
+    yield from _title_tag_line(head, people)
+    yield from _repeated_line(head, blocks, people)
+    # Anchors are looked for further down than repeats: a long menu may come first.
+    yield from _line_above_metadata([b for b in blocks[:400] if len(b.text) <= 150], people)
+
+
+def _title_tag_line(head: list[Block], people: set[str]) -> Iterator[Candidate]:
+    # "Title: Site: Author: ISBN: Books" -- a dump of the page's <title>: the
+    # part before the first separator is the title.
+    for block in head:
+        if _ISBN_IN_LINE.search(block.text):
+            first = re.split(r"\s+[|/–—-]\s+|\s*[:：]\s+", block.text, maxsplit=1)[0]
+            if first and first != block.text and fold(first) not in people and not field_for_label(first):
+                yield Candidate("title", first, "title-tag")
+                return
+
+
+def _repeated_line(head: list[Block], blocks: list[Block], people: set[str]) -> Iterator[Candidate]:
+    # The line the page keeps repeating, bare or wrapped in chrome ("Title
+    # Hardcover – 30 Jan. 2020"): for each short line and each of its chrome
+    # prefixes, count the short lines that start with it; the best supported wins.
     folded = [fold(b.text) for b in head]
     # A string that is another field's value ("Langue: nl") is not the title.
     field_values = {fold(b.value) for b in blocks if b.label and field_for_label(b.label) not in {"title", None}}
@@ -245,32 +262,24 @@ def _text_title_candidates(blocks: list[Block], people: set[str]) -> Iterator[Ca
                 continue
             first_seen[key] = i
             originals[key] = original
-    for block in head:
-        # "Title: Site: Author: ISBN: Books" -- a dump of the page's <title>:
-        # the part before the first separator is the title.
-        if _ISBN_IN_LINE.search(block.text):
-            first = re.split(r"\s+[|/–—-]\s+|\s*[:：]\s+", block.text, maxsplit=1)[0]
-            if first and first != block.text and fold(first) not in people and not field_for_label(first):
-                yield Candidate("title", first, "title-tag")
-                break
     support = Counter({key: sum(1 for f in folded if f == key or f.startswith(key + " ")) for key in first_seen})
     ranked = sorted((k for k in support if support[k] >= 2), key=lambda k: (-support[k], first_seen[k], -len(k)))
     for key in ranked[:1]:
         yield Candidate("title", originals[key], "text")
-    # Catalog records put the title right above their metadata: the last
-    # short line before the first author/publisher/ISBN label is a candidate.
-    # Anchors are looked for further down than repeats: a long menu may come first.
-    head = [b for b in blocks[:400] if len(b.text) <= 150]
-    bylines = [i for i, b in enumerate(head) if len(b.text) < 200 and (_BYLINE.match(b.text) or _states_role(b.text))]
+
+
+def _line_above_metadata(head: list[Block], people: set[str]) -> Iterator[Candidate]:
+    # Catalog records put the title right above their metadata. A byline is the
+    # surest anchor (it sits right under the title); without one, the earlier of
+    # the first author/publisher/ISBN/date label and a bare line naming a known
+    # author; as a last resort, the synopsis label ("Synopsis").
+    bylines = [i for i, b in enumerate(head) if _BYLINE.match(b.text) or _states_role(b.text)]
     labels = [
         i for i, b in enumerate(head) if b.label and field_for_label(b.label) in {"author", "publisher", "isbn", "date"}
     ]
     names = [i for i, b in enumerate(head) if fold(b.text) in people]
-    # A byline is the surest anchor (it sits right under the title); without
-    # one, the earlier of the first label and a bare line naming a known author.
     anchors = bylines[:1] if bylines else [min(labels[:1] + names[:1])] if labels or names else []
     if not anchors:
-        # Last resort: the heading line above the synopsis label ("Synopsis").
         anchors = [i for i, b in enumerate(head) if _section_kind(b)][:1]
     for i in anchors:
         for previous in reversed(head[max(0, i - 3) : i]):
