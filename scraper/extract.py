@@ -446,7 +446,10 @@ def lead_prose(blocks: list[Block], title: str) -> str | None:
     if not starts:
         return None
     # The main heading is where the record starts; a <title> echo may come first.
-    start = next((i for i in starts if blocks[i].heading), starts[0])
+    # Without headings (a text dump), the title line just above the byline is.
+    byline = next((i for i, b in enumerate(blocks) if _BYLINE.match(b.text) or _states_role(b.text)), None)
+    before_byline = [i for i in starts if byline is not None and i < byline]
+    start = next((i for i in starts if blocks[i].heading), before_byline[-1] if before_byline else starts[0])
     run: list[str] = []
     for block in blocks[start + 1 :]:
         if block.label and field_for_label(block.label) in {"publisher", "isbn", "date", "language", "imprint"}:

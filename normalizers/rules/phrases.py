@@ -127,6 +127,7 @@ PHRASE_RULES: tuple[PhraseRule, ...] = (
         r"in (de )?winkelwagen|winkelwagen|op verlanglijst|verlanglijstje|reserveren",
         r"加入购物车|加入購物車|加入待購清單|加入购书单|立即购买|贈書給朋友|领书额度兑换|領書額度兌換",
         r"(free )?delivery\b.*",
+        r"(enter to )?win a (free )?(print |signed )?copy( of this book)?!?|enter (the )?giveaway",
         r"in stock( \(\d+ available\))?\.?",
         r"out of stock\.?",
         max_len=60,
