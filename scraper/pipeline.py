@@ -131,6 +131,12 @@ def _position(blocks: list[Block], text: str) -> int:
 
 
 _ERROR_RULES = ("ui_residue:error_toast",)
+_ERROR_HINT = re.compile(
+    r"\b(oops\b|an? (unknown|unexpected) error|something went wrong|page not found|error 404|"
+    r"une erreur (inconnue |inattendue )?(s'est produite|est survenue)|fehler ist aufgetreten|"
+    r"se ha producido un error|er is iets misgegaan)",
+    re.IGNORECASE,
+)
 
 
 def _reject_reason(
@@ -143,8 +149,10 @@ def _reject_reason(
     linked_headings = sum(1 for b in blocks if b.heading >= 2 and b.link_density > 0.6)
     if linked_headings >= 5 and not (fused.isbns or structured.is_book_page or has_text):
         return "not_a_detail_page", f"{linked_headings} linked item headings and no single book's details"
-    # The error message may have been cut as a dialog or alert by a DOM cue.
-    shows_error = any(r.rule in _ERROR_RULES or match_phrase(r.text) == "error_toast" for r in removed)
+    # The error message may have been cut as part of a dialog or alert by a DOM
+    # cue, so the removed text is searched, not matched whole. This only names
+    # the reason for a reject; it never removes anything.
+    shows_error = any(r.rule in _ERROR_RULES or _ERROR_HINT.search(r.text) for r in removed)
     if shows_error and not has_book_evidence:
         return "error_page", "the page shows an error message and no book"
     if not fused.values.get("title"):

@@ -74,3 +74,20 @@ def test_phrase_rules_can_be_switched_off() -> None:
     bare = {r.rule for r in clean_page(page, CleanConfig(steps=TEXT_STEPS_WITHOUT_PHRASES)).removed}
     assert "ui_residue:account" in rules
     assert not any(r.startswith("ui_residue:account") for r in bare)
+
+
+def test_sample_rejects_name_their_reason() -> None:
+    """The sample pages that hold no book are rejected for the reason their gold entry gives."""
+    import json
+
+    gold = SAMPLES / "gold.json"
+    if not gold.is_file():
+        pytest.skip(f"{gold} not written yet")
+    expected = {
+        e["file"]: e["reject_reason"] for e in json.loads(gold.read_text(encoding="utf-8")) if "reject_reason" in e
+    }
+    assert expected, "the samples should include pages with no book"
+    for name, reason in expected.items():
+        path = SAMPLES / "pages" / name
+        result = clean_page(RawPage(uri=str(path), data=path.read_bytes(), kind="html"))
+        assert isinstance(result, Reject) and result.reason == reason, (name, result)
