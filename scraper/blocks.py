@@ -9,7 +9,7 @@ signature, and any label/value pairs it carries.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 __all__ = ["Block", "Removed", "StepResult"]
 
@@ -28,9 +28,6 @@ class Block:
     value: str = ""  # ... and its value
     expander_after: bool = False  # a "Read more" toggle followed this block: its text may be cut short
 
-    def with_text(self, text: str) -> Block:
-        """The same block with new text (label/value cleared when the text changes)."""
-        return replace(self, text=text)
 
 
 @dataclass(frozen=True, slots=True)

@@ -227,12 +227,16 @@ def _text_title_candidates(blocks: list[Block], people: set[str]) -> Iterator[Ca
     yield from _line_above_metadata([b for b in blocks[:400] if len(b.text) <= 150], people)
 
 
+# Where a page glues chrome onto a title: "Title | Site", "Title - Site", "Title: Site".
+_TITLE_SEPARATOR = re.compile(r"\s+[|/–—-]\s+|\s*[:：]\s+")
+
+
 def _title_tag_line(head: list[Block], people: set[str]) -> Iterator[Candidate]:
     # "Title: Site: Author: ISBN: Books" -- a dump of the page's <title>: the
     # part before the first separator is the title.
     for block in head:
         if _ISBN_IN_LINE.search(block.text):
-            first = re.split(r"\s+[|/–—-]\s+|\s*[:：]\s+", block.text, maxsplit=1)[0]
+            first = _TITLE_SEPARATOR.split(block.text, maxsplit=1)[0]
             if first and first != block.text and fold(first) not in people and not field_for_label(first):
                 yield Candidate("title", first, "title-tag")
                 return
@@ -251,7 +255,7 @@ def _repeated_line(head: list[Block], blocks: list[Block], people: set[str]) -> 
         if block.label or block.text.endswith((".", "!", "?", "。")) or block.link_density > 0.5:
             continue
         options = [(folded[i], block.text)]
-        for match in re.finditer(r"\s+[|/–—-]\s+|\s*[:：]\s+", block.text):
+        for match in _TITLE_SEPARATOR.finditer(block.text):
             options.append((fold(block.text[: match.start()]), block.text[: match.start()]))
         for key, original in options:
             if len(key) < 2 or key in first_seen or key in people or sum(c.isalpha() for c in key) < 2:
