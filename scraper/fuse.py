@@ -96,9 +96,30 @@ _SECTION_HEADINGS = frozenset(fold(h) for h in NEUTRAL_SECTION_HEADINGS)
 _CHROME_TOKEN = re.compile(r"\b[\w-]+\.(?:com|co\.uk|de|es|fr|nl|be|org|net|it|pl|cn|tw)\b|\d{9}[\dX]|\d{13}", re.I)
 
 
+# An edition statement glued on ("Essential Grammar in Use. Fourth Edition.
+# Book with Answers."): the title ends before it (gold labels and cataloguers
+# record the edition apart from the title).
+_EDITION_STATEMENT = re.compile(
+    r"(?:[.,]\s+|\s*[(\[]|\s+[-–—]\s+)(?:\d+(?:st|nd|rd|th|e|\.)?|first|second|third|fourth|fifth|sixth|"
+    r"seventh|eighth|ninth|tenth|new|revised|updated|expanded|international|student|special|anniversary|"
+    r"illustrated)(?:\s+[^\W\d_]+)?\s+(?:edition|ed\.|auflage|édition|edición|editie|druk)\b.*$",
+    re.I,
+)
+
+
 def _clean_title(text: str) -> str:
+    """A title candidate without the statements pages glue onto it.
+
+    >>> _clean_title("Essential Grammar in Use. Fourth Edition. Book with Answers.")
+    'Essential Grammar in Use'
+    >>> _clean_title("Dune (40th Anniversary Edition)")
+    'Dune'
+    >>> _clean_title("The Second Edition")
+    'The Second Edition'
+    """
     text = _ISBD_RESPONSIBILITY.sub("", text).strip(" /:;,")
     text = _SERIES_SUFFIX.sub("", text)
+    text = _EDITION_STATEMENT.sub("", text)
     return _EDITION_SUFFIX.sub("", text).strip(" -–—:;,")
 
 
@@ -154,7 +175,22 @@ def _strip_author_tail(title: str, author_keys: set[str]) -> str:
     return title
 
 
+def _strip_number(title: str, numbers: list[str]) -> str:
+    """Drop a series number the title leads with.
+
+    >>> _strip_number("1 Red Dust", ["1"])
+    'Red Dust'
+    >>> _strip_number("1984", ["1"])
+    '1984'
+    """
+    for number in numbers:
+        if title.startswith(number + " ") and len(title) > len(number) + 2:
+            return title[len(number) :].lstrip(" .-–:")
+    return title
+
+
 VISIBLE_BONUS = 0.3  # a title a reader can see on the page beats one only machines see
+SERIES_PENALTY = 1.0  # the series' name stands where the volume's title goes
 
 
 def _fuse_title(candidates: list[Candidate], fused: Fused, author_keys: set[str], visible: set[str]) -> None:
@@ -163,10 +199,17 @@ def _fuse_title(candidates: list[Candidate], fused: Fused, author_keys: set[str]
         series = _SERIES_SUFFIX.search(cand.value)
         if series and cand.source in {"jsonld", "og", "microdata", "title-tag"}:
             fused.values.setdefault("series", series.group(0).strip(" ()[]"))
+    # A heading may lead with the volume's number in its series ("1 Red Dust"
+    # for Comanche ; 1): with the number known from structured data, the
+    # heading's title is what follows it.
+    numbers = [c.value.rsplit(" ; ", 1)[1] for c in candidates if c.field == "series" and " ; " in c.value]
+    # The series' own name (a page heading on comics sites) is seldom this
+    # volume's title; seldom, not never ("Dune", Dune ; 1): a penalty, not a ban.
+    series_keys = {fold(c.value.rsplit(" ; ", 1)[0]) for c in candidates if c.field == "series"}
     support: dict[str, float] = {}
     best_text: dict[str, tuple[float, str, str]] = {}
     for cand in titles:
-        variants = [_strip_author_tail(v, author_keys) for v in _title_variants(cand)]
+        variants = [_strip_number(_strip_author_tail(v, author_keys), numbers) for v in _title_variants(cand)]
         for rank, variant in enumerate(variants):
             key = fold(variant)
             if not key or key in author_keys:
@@ -182,6 +225,8 @@ def _fuse_title(candidates: list[Candidate], fused: Fused, author_keys: set[str]
     for key in support:
         if key in visible:
             support[key] += VISIBLE_BONUS
+        if key in series_keys:
+            support[key] -= SERIES_PENALTY
     best = max(support, key=lambda k: (support[k], -len(k)))
     _, title, source = best_text[best]
     rejected = tuple(
@@ -202,6 +247,13 @@ def _fuse_title(candidates: list[Candidate], fused: Fused, author_keys: set[str]
         fused.provenance.append(Provenance(field="title", chosen=title, source=source, rejected=rejected))
 
 
+# German and Dutch catalogues (and Amazon's) join title and subtitle with a
+# full stop: "Siddhartha. Eine indische Dichtung". Only one stop, after a word
+# of at least four letters (so "Mrs. Dalloway" and "Dr. No" stay whole), before
+# a capitalised tail of two or more words.
+_DOT_SUBTITLE = re.compile(r"^(?P<head>[^.]*[^\W\d_]{4})\.\s+(?P<tail>[^\W\d_a-z][^.]*\s[^.]+)$")
+
+
 def _split_subtitle(title: str, author_keys: set[str]) -> tuple[str, str | None]:
     """Split "Title: Subtitle" or ISBD "Title : other title"; drop a tail that is only the authors.
 
@@ -211,9 +263,16 @@ def _split_subtitle(title: str, author_keys: set[str]) -> tuple[str, str | None]
     ('The Medusa Chronicles', None)
     >>> _split_subtitle("Totholz : was vergraben ist : Kriminalroman", set())
     ('Totholz', 'was vergraben ist : Kriminalroman')
+    >>> _split_subtitle("Siddhartha. Eine indische Dichtung", set())
+    ('Siddhartha', 'Eine indische Dichtung')
+    >>> _split_subtitle("Mrs. Dalloway", set())
+    ('Mrs. Dalloway', None)
     """
     match = re.search(r"\s*[:：]\s+", title)
     if match is None or match.start() == 0:
+        dotted = _DOT_SUBTITLE.match(title)
+        if dotted is not None:
+            return dotted["head"], dotted["tail"]
         return title, None
     head, tail = title[: match.start()].strip(), title[match.end() :].strip()
     if not tail:
@@ -230,16 +289,50 @@ def _split_subtitle(title: str, author_keys: set[str]) -> tuple[str, str | None]
 _PEOPLE_FIELDS = ("author", "translator", "editor", "illustrator")
 
 
-def _fuse_people(candidates: list[Candidate], fused: Fused) -> None:
+def _split_glued_names(name: str, known: set[str]) -> list[str]:
+    """Split names a page ran together ("Thierry Culliford Yvan Delporte") into known ones.
+
+    A label's cell of several author links, or a text dump of it, loses the
+    separators. Each piece must be a name the page shows on its own; otherwise
+    the name is kept whole.
+
+    >>> _split_glued_names("Thierry Culliford Yvan Delporte", {"thierry culliford", "yvan delporte"})
+    ['Thierry Culliford', 'Yvan Delporte']
+    >>> _split_glued_names("Isaac Asimov Isaac Asimov", {"isaac asimov"})
+    ['Isaac Asimov', 'Isaac Asimov']
+    >>> _split_glued_names("Gabriel Garcia Marquez Llosa", {"gabriel garcia"})
+    ['Gabriel Garcia Marquez Llosa']
+    """
+    words = name.split()
+    if len(words) < 4:
+        return [name]
+    pieces: list[str] = []
+    i = 0
+    while i < len(words):
+        for size in (2, 3, 4):
+            chunk = " ".join(words[i : i + size])
+            if i + size <= len(words) and fold(chunk) in known:
+                pieces.append(chunk)
+                i += size
+                break
+        else:
+            return [name]
+    return pieces
+
+
+def _fuse_people(candidates: list[Candidate], fused: Fused, visible: set[str] = frozenset()) -> None:  # type: ignore[assignment]
     by_source: dict[str, list[tuple[str, str]]] = {}
     priority: dict[str, float] = {}
+    known = {fold(c.value) for c in candidates if c.field in _PEOPLE_FIELDS and len(c.value.split()) <= 4}
+    known |= {v for v in visible if 2 <= len(v.split()) <= 4}
     for cand in candidates:
         if cand.field not in _PEOPLE_FIELDS:
             continue
         name = clean_person_name(cand.value)
         if name is None or field_for_label(name) or match_phrase(name):
             continue
-        by_source.setdefault(cand.source, []).append((name, cand.field))
+        for piece in _split_glued_names(name, known):
+            by_source.setdefault(cand.source, []).append((piece, cand.field))
         priority[cand.source] = cand.confidence
     if not by_source:
         return
@@ -313,7 +406,7 @@ def fuse(candidates: list[Candidate], visible: set[str] = frozenset()) -> Fused:
     title a reader can see there is preferred to one only metadata gives.
     """
     fused = Fused()
-    _fuse_people(candidates, fused)
+    _fuse_people(candidates, fused, visible)
     author_keys = {fold(n) for n, r in fused.people if r == "author"}
     _fuse_title(candidates, fused, author_keys, visible)
     _fuse_isbns(candidates, fused)

@@ -27,6 +27,11 @@ from scraper.parse import ParsedPage
 __all__ = ["StructuredData", "html_to_text", "read_structured"]
 
 _BOOK_TYPES = frozenset({"book", "audiobook", "ebook", "comicseries", "comicstory", "comicissue", "bookseries"})
+# A series item is about the run of books, not the one on the page: when the
+# page also has a Book or an issue item (its ``hasPart``), that is the book and
+# the series' name is its series. (stripINFO nests the album as a ComicIssue in
+# a ComicSeries whose name is the series'.)
+_SERIES_TYPES = frozenset({"comicseries", "bookseries", "creativeworkseries", "periodical"})
 _PRODUCT_TYPES = frozenset({"product", "individualproduct", "productmodel", "creativework", "work"})
 _LIST_TYPES = frozenset({"itemlist", "searchresultspage", "collectionpage", "offercatalog"})
 
@@ -247,6 +252,9 @@ _MICRODATA_FIELDS = {
 }
 
 
+_NUMBER_PROPS = frozenset({"issuenumber", "volumenumber", "position"})
+
+
 def _read_microdata(page: ParsedPage, data: StructuredData) -> None:
     book_ids = {p.item_id for p in page.microdata if p.item_type.lower() in _BOOK_TYPES}
     if not book_ids:
@@ -254,8 +262,19 @@ def _read_microdata(page: ParsedPage, data: StructuredData) -> None:
     if not book_ids:
         return
     data.is_book_page = True
+    series_ids = {p.item_id for p in page.microdata if p.item_type.lower() in _SERIES_TYPES}
+    if book_ids - series_ids:
+        book_ids -= series_ids
+    else:
+        series_ids = set()  # only a series is described: it stands for the book
     data.book_items = max(data.book_items, len(book_ids))
-    main = min(book_ids, key=lambda i: [p.item_id for p in page.microdata].index(i))
+    order = [p.item_id for p in page.microdata]
+    main = min(book_ids, key=order.index)
+    series_name = next((p.value for p in page.microdata if p.item_id in series_ids and p.prop == "name"), "")
+    number = next((p.value for p in page.microdata if p.item_id == main and p.prop.lower() in _NUMBER_PROPS), "")
+    if series_name:
+        # ISBD's series statement form, "Series ; number".
+        data.candidates.append(Candidate("series", f"{series_name} ; {number}" if number else series_name, "microdata"))
     for prop in page.microdata:
         name = _MICRODATA_FIELDS.get(prop.prop.lower())
         if not name or not prop.value:
