@@ -28,6 +28,7 @@ SourceName = Literal[
     "text-heading",
     "text-label",
     "text",
+    "adapter",  # a site adapter (scraper.adapters): the site's own structure, read where the generic readers cannot
 ]
 
 # How far a value from each source is trusted before agreement is counted.
@@ -36,6 +37,13 @@ SourceName = Literal[
 # link previews and usually do; labels on the page are what a reader sees
 # beside the value; bare text heuristics come last.
 SOURCE_PRIORITY: dict[str, float] = {
+    # A site adapter is a last resort, written for one site's known structure
+    # and a field the generic readers get wrong there, so it beats any single
+    # generic source (authors come whole from the most trusted source naming
+    # any: an adapter's list replaces the byline's). For a single-valued field
+    # two generic sources agreeing against it (0.90 + AGREEMENT_BONUS) still
+    # outvote it: an adapter gone stale after a redesign cannot overrule them.
+    "adapter": 0.95,
     "jsonld": 0.90,
     "microdata": 0.85,
     "dc": 0.80,

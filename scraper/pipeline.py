@@ -18,6 +18,7 @@ from normalizers import DEFAULT_STEPS, Step, run_steps, trim_truncated
 from normalizers.residue import match_phrase
 from normalizers.templates import insert_template_step, make_template_step
 from normalizers.text import fold
+from scraper.adapters import adapter_candidates
 from scraper.blocks import Block, Removed
 from scraper.candidates import Candidate
 from scraper.extract import anchored_text, block_candidates, lead_prose
@@ -43,6 +44,7 @@ class CleanConfig:
     profiles: ProfileStore | None = None
     profile_settings: ProfileSettings = DEFAULT_PROFILE_SETTINGS
     site: str | None = None  # group every page under this site instead of its URL or folder
+    adapters: bool = True  # add the candidates of the site adapters registered for the page's host
 
 
 DEFAULT_CONFIG = CleanConfig()
@@ -197,7 +199,11 @@ def clean_page(
     cleaned = run_steps(parsed.blocks, steps)
     removed = list(cleaned.removed)
     text_candidates, sections = block_candidates(parsed, cleaned.blocks)
-    candidates = [*structured.candidates, *text_candidates]
+    candidates = [
+        *structured.candidates,
+        *text_candidates,
+        *(adapter_candidates(page, parsed) if config.adapters else ()),
+    ]
     visible = {fold(b.text) for b in cleaned.blocks if len(b.text) <= 300}
     visible |= {fold(_ISBD_TAIL.sub("", b.value)) for b in cleaned.blocks if b.value and len(b.value) <= 300}
     fused = fuse(candidates, visible)
