@@ -249,12 +249,25 @@ def _run_batch(args: argparse.Namespace, inputs: list[str], config: CleanConfig)
 
 
 def run_eval(args: argparse.Namespace) -> int:
-    """``eval``: clean every page a gold file names and print the accuracy report."""
+    """``eval``: clean every page a gold file names and print the accuracy report.
+
+    With ``--peers``: score ours, trafilatura and extruct on the gold file's HTML
+    pages and print them side by side (``scraper.peers``).
+    """
+    from scraper import peers as peer_module  # trafilatura and extruct are imported only when a peer runs
+
     gold, pages = Path(args.gold), Path(args.pages_dir)
     if not gold.is_file():
         raise UsageError(f"gold file not found: {gold}")
     if not pages.is_dir():
         raise UsageError(f"pages folder not found: {pages}")
+    if args.peers:
+        missing = peer_module.missing_modules()
+        if missing:
+            raise UsageError(
+                f"--peers needs {' and '.join(missing)}, from the '{peer_module.EXTRA}' extra: "
+                f"pip install 'catalog-scraper[{peer_module.EXTRA}]' (in a clone: pip install -e '.[{peer_module.EXTRA}]')"
+            )
     profiles = None
     if args.templates or args.no_phrase_rules:
         # Learn each site's template from the gold pages first (grouped by the
@@ -266,6 +279,10 @@ def run_eval(args: argparse.Namespace) -> int:
             raise UsageError(f"{gold} is not a gold file in the corpus format ({_one_line(exc)})") from None
     config = _config(args, profiles)
     try:
+        if args.peers:
+            table = peer_module.score_side_by_side(gold, pages, lambda page: clean_one(page, config))
+            print(peer_module.format_side_by_side(table))
+            return EXIT_OK
         scores = evaluate(gold, pages, config=config, cleaner=lambda page: clean_one(page, config))
     except FileNotFoundError as exc:
         raise UsageError(f"{gold} names a page that is not in {pages}: {exc.filename}") from None
@@ -386,6 +403,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="score without the phrase lists (site templates learned from the gold pages stand in)",
     )
     ev.add_argument("--templates", action="store_true", help="learn site templates from the gold pages first")
+    ev.add_argument(
+        "--peers",
+        action="store_true",
+        help="also score trafilatura and extruct with the same rules, on the gold file's HTML pages, "
+        "and print the three side by side (needs the 'bench' extra)",
+    )
     ev.add_argument("-q", "--quiet", action="store_true", help="leave out the per-page failures")
     ev.set_defaults(func=run_eval)
 
