@@ -10,7 +10,6 @@ site chrome is the one the page is about.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Iterator
 
 from normalizers.residue import match_phrase
@@ -20,6 +19,7 @@ from scraper.blocks import Block
 from scraper.candidates import Candidate, SourceName
 from scraper.labels import DESCRIPTION_LABELS, EXCERPT_LABELS, field_for_label
 from scraper.parse import ParsedPage
+from scraper.text_title import is_sentence, text_title_candidates
 from scraper.values import parse_date, split_publisher_imprint
 
 __all__ = ["anchored_text", "block_candidates", "lead_prose", "section_text", "split_people"]
@@ -110,6 +110,8 @@ def _byline_candidates(text: str, source: SourceName) -> Iterator[Candidate]:
     text = _EDITION_BYLINE.sub("", text)
     match = _BYLINE.match(text)
     body = match.group("names") if match else text
+    if match and is_sentence(body):
+        return  # "By signing up, you agree to our Privacy Policy": a sentence, not a byline
     if not match and not _ROLE_IN_PARENS.search(body):
         return
     for chunk in re.split(r"(?<=\))\s*[,&]?\s*", body):
@@ -216,88 +218,6 @@ def _label_candidates(block: Block, source: SourceName) -> Iterator[Candidate]:
         yield Candidate(name, value, source)
 
 
-def _text_title_candidates(blocks: list[Block], people: set[str]) -> Iterator[Candidate]:
-    """Title cues for pages without a usable heading: a dumped <title>, repetition, position."""
-    # Only the top of the page counts for repeats: a title repeats near its top,
-    # while widget labels ("Verified Purchase", "Feedback") repeat all the way down.
-    head = [b for b in blocks[: max(60, len(blocks) // 3)] if len(b.text) <= 150]
-    yield from _title_tag_line(head, people)
-    yield from _repeated_line(head, blocks, people)
-    # Anchors are looked for further down than repeats: a long menu may come first.
-    yield from _line_above_metadata([b for b in blocks[:400] if len(b.text) <= 150], people)
-
-
-# Where a page glues chrome onto a title: "Title | Site", "Title - Site", "Title: Site".
-_TITLE_SEPARATOR = re.compile(r"\s+[|/–—-]\s+|\s*[:：]\s+")
-
-
-def _title_tag_line(head: list[Block], people: set[str]) -> Iterator[Candidate]:
-    # "Title: Site: Author: ISBN: Books" -- a dump of the page's <title>: the
-    # part before the first separator is the title.
-    for block in head:
-        if _ISBN_IN_LINE.search(block.text):
-            first = _TITLE_SEPARATOR.split(block.text, maxsplit=1)[0]
-            if first and first != block.text and fold(first) not in people and not field_for_label(first):
-                yield Candidate("title", first, "title-tag")
-                return
-
-
-def _repeated_line(head: list[Block], blocks: list[Block], people: set[str]) -> Iterator[Candidate]:
-    # The line the page keeps repeating, bare or wrapped in chrome ("Title
-    # Hardcover – 30 Jan. 2020"): for each short line and each of its chrome
-    # prefixes, count the short lines that start with it; the best supported wins.
-    folded = [fold(b.text) for b in head]
-    # A string that is another field's value ("Langue: nl") is not the title.
-    field_values = {fold(b.value) for b in blocks if b.label and field_for_label(b.label) not in {"title", None}}
-    first_seen: dict[str, int] = {}
-    originals: dict[str, str] = {}
-    for i, block in enumerate(head):
-        if block.label or block.text.endswith((".", "!", "?", "。")) or block.link_density > 0.5:
-            continue
-        options = [(folded[i], block.text)]
-        for match in _TITLE_SEPARATOR.finditer(block.text):
-            options.append((fold(block.text[: match.start()]), block.text[: match.start()]))
-        for key, original in options:
-            if len(key) < 2 or key in first_seen or key in people or sum(c.isalpha() for c in key) < 2:
-                continue
-            if key in field_values or (not original.strip().isdigit() and len(original) < 30 and parse_date(original)):
-                continue  # a value or a date ("28 mars 2023"), not a title
-            if field_for_label(original) or match_phrase(original):
-                continue
-            first_seen[key] = i
-            originals[key] = original
-    support = Counter({key: sum(1 for f in folded if f == key or f.startswith(key + " ")) for key in first_seen})
-    ranked = sorted((k for k in support if support[k] >= 2), key=lambda k: (-support[k], first_seen[k], -len(k)))
-    for key in ranked[:1]:
-        yield Candidate("title", originals[key], "text")
-
-
-def _line_above_metadata(head: list[Block], people: set[str]) -> Iterator[Candidate]:
-    # Catalog records put the title right above their metadata. A byline is the
-    # surest anchor (it sits right under the title); without one, the earlier of
-    # the first author/publisher/ISBN/date label and a bare line naming a known
-    # author; as a last resort, the synopsis label ("Synopsis").
-    bylines = [i for i, b in enumerate(head) if _BYLINE.match(b.text) or _states_role(b.text)]
-    labels = [
-        i for i, b in enumerate(head) if b.label and field_for_label(b.label) in {"author", "publisher", "isbn", "date"}
-    ]
-    names = [i for i, b in enumerate(head) if fold(b.text) in people]
-    anchors = bylines[:1] if bylines else [min(labels[:1] + names[:1])] if labels or names else []
-    if not anchors:
-        anchors = [i for i, b in enumerate(head) if _section_kind(b)][:1]
-    for i in anchors:
-        for previous in reversed(head[max(0, i - 3) : i]):
-            text = previous.text
-            if previous.label or text.endswith((".", "!", "?", "。")) or fold(text) in people:
-                continue
-            if previous.link_density > 0.5:
-                continue  # a breadcrumb or menu link, not the record's heading
-            if match_phrase(text) or field_for_label(text) or sum(c.isalpha() for c in text) < 2:
-                continue
-            yield Candidate("title", text, "text-heading")
-            break
-
-
 def block_candidates(page: ParsedPage, blocks: list[Block]) -> tuple[list[Candidate], dict[str, str]]:
     """Candidates from the cleaned blocks, and the labelled sections' texts by kind."""
     html = page.kind == "html"
@@ -358,7 +278,7 @@ def block_candidates(page: ParsedPage, blocks: list[Block]) -> tuple[list[Candid
         # Repetition is the evidence, and cleaning removed the repeats: count
         # on the page as parsed.
         people = {fold(c.value) for c in out if c.field in {"author", "translator", "editor", "illustrator"}}
-        out.extend(_text_title_candidates(page.blocks, people))
+        out.extend(text_title_candidates(page.blocks, people))
     return out, sections
 
 
@@ -446,7 +366,9 @@ def lead_prose(blocks: list[Block], title: str) -> str | None:
     'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx.\\n\\nMore prose here, and then some more.'
     """
     key = fold(title)
-    starts = [i for i, b in enumerate(blocks) if key and fold(b.text).startswith(key)]
+    # A title line, bare or with chrome; prose that opens with the title ("1984
+    # is written in past tense...") is a review, not where the record starts.
+    starts = [i for i, b in enumerate(blocks) if key and len(b.text) <= 150 and fold(b.text).startswith(key)]
     if not starts:
         return None
     # The main heading is where the record starts; a <title> echo may come first.

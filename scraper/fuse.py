@@ -29,7 +29,7 @@ from scraper.values import (
     split_publisher_imprint,
 )
 
-__all__ = ["Fused", "fuse"]
+__all__ = ["Fused", "clean_title", "fuse"]
 
 AGREEMENT_BONUS = 0.12  # per extra source that gives the same value
 
@@ -107,14 +107,14 @@ _EDITION_STATEMENT = re.compile(
 )
 
 
-def _clean_title(text: str) -> str:
+def clean_title(text: str) -> str:
     """A title candidate without the statements pages glue onto it.
 
-    >>> _clean_title("Essential Grammar in Use. Fourth Edition. Book with Answers.")
+    >>> clean_title("Essential Grammar in Use. Fourth Edition. Book with Answers.")
     'Essential Grammar in Use'
-    >>> _clean_title("Dune (40th Anniversary Edition)")
+    >>> clean_title("Dune (40th Anniversary Edition)")
     'Dune'
-    >>> _clean_title("The Second Edition")
+    >>> clean_title("The Second Edition")
     'The Second Edition'
     """
     text = _ISBD_RESPONSIBILITY.sub("", text).strip(" /:;,")
@@ -131,14 +131,14 @@ def _title_variants(cand: Candidate) -> list[str]:
     """
     if cand.value.rstrip().endswith((":", "：")):
         return []  # "Verwandte Themen:" introduces something else; it names nothing
-    text = _clean_title(cand.value)
+    text = clean_title(cand.value)
     variants = [text] if text else []
     if cand.source in {"og", "title-tag", "meta", "dom-heading", "text-heading"}:
         # Link-preview titles glue the site name on, before or after: each
         # piece between separators is a candidate; agreement decides.
         pieces = [p.strip() for p in _CHROME_SPLIT.split(text)]
         if len(pieces) > 1:
-            variants.extend(_clean_title(p) for p in pieces if p)
+            variants.extend(clean_title(p) for p in pieces if p)
     return [v for v in variants if v and not _not_a_title(v)]
 
 

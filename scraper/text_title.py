@@ -1,0 +1,279 @@
+"""EXTRACT (text dumps): which line of a page without markup is the book's title.
+
+A dump has no ``<h1>``, so the title is found the way a reader finds it: the
+line the page keeps coming back to (bare, or wrapped in chrome: "Title by
+Author", "Title Summary", "An edition of Title (1846)"), sitting just above the
+byline or the record's metadata, and named again in the page's prose. Menu
+words repeat too ("Books", "Strips", "Lists"), but they open the menu's other
+entries ("Strips in bezit"), sit far from the byline and are never named in
+the synopsis. Each cue adds to a line's score; the best line wins.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from normalizers.residue import match_phrase
+from normalizers.text import fold
+from scraper.blocks import Block
+from scraper.candidates import Candidate
+from scraper.fuse import clean_title
+from scraper.labels import DESCRIPTION_LABELS, field_for_label
+from scraper.values import parse_date
+
+__all__ = ["is_sentence", "text_title_candidates"]
+
+# Where a page glues chrome onto a title: "Title | Site", "Title - Site", "Title: Site".
+TITLE_SEPARATOR = re.compile(r"\s+[|/–—-]\s+|\s*[:：]\s+")
+_ISBN_IN_LINE = re.compile(r"(?<!\d)97[89]\d{10}(?!\d)|(?<!\d)\d{9}[\dX](?!\d)")
+_BY = re.compile(r"^(?P<title>.{2,150}?)\s+(?:by|von|door|por|par)\s+(?P<names>\S.{1,80})$", re.I)
+# Labels that sit right under a record's title (prices, formats and dates also
+# label offer boxes elsewhere on store pages, so they are no anchor).
+# "by Mark Twain", and "German Edition by hermann-hesse (Author)" /
+# "Edición en Inglés de Raymond Murphy (Autor)" on stores.
+_BYLINE = re.compile(
+    r"^(?:by|von|door|por|par)\s+\S|\b(?:by|von|door|por|par|de)\s+\S.*\((?:author|autor|auteur|verfasser|writer)\)",
+    re.I,
+)
+_META_FIELDS = frozenset({"author", "publisher", "isbn"})
+_TIGHT_LABEL = re.compile(r"^[^：:]{1,12}(?:：|:\S)")
+_WINDOW = 400  # lines: long menus come first on store pages
+_LONG = 150  # a block this long is prose (synopsis, reviews), not a title line
+
+
+@dataclass(slots=True)
+class _Line:
+    text: str
+    first: int  # index of the first line it is (or leads)
+    at: list[int]  # every line it is or leads
+    score: float = 0.0
+    near: int = -1  # the occurrence closest above the byline
+    why: list[tuple[str, float]] = field(default_factory=list)
+
+    def add(self, cue: str, points: float) -> None:
+        if points:
+            self.score += points
+            self.why.append((cue, points))
+
+
+_NAME_PARTICLES = frozenset(
+    [
+        "and",
+        "und",
+        "et",
+        "y",
+        "en",
+        "e",
+        "i",
+        "de",
+        "da",
+        "di",
+        "del",
+        "della",
+        "der",
+        "den",
+        "van",
+        "von",
+        "du",
+        "la",
+        "le",
+        "las",
+        "los",
+        "ter",
+        "ten",
+        "zu",
+    ]
+)
+
+
+def is_sentence(names: str) -> bool:
+    """True when a byline's "names" read as prose: several lower-case words that are no name particles.
+
+    >>> is_sentence("signing up, you agree to our Privacy Policy"), is_sentence("Ludwig van Beethoven and hermann-hesse")
+    (True, False)
+    """
+    lower = [w for w in re.findall(r"[^\W\d_][\w'-]*", names) if w[0].islower() and w not in _NAME_PARTICLES]
+    return len(lower) >= 2
+
+
+def _names_a_person(text: str) -> bool:
+    """True when the words after a "by" can be names: capitalised (or CJK), few, not prose.
+
+    >>> _names_a_person("Colleen Hoover"), _names_a_person("30 Tagen nach Erhalt"), _names_a_person("de keuze")
+    (True, False, False)
+    """
+    first = text.lstrip()[:1]
+    return bool(first) and (first.isupper() or first >= "\u3000") and len(text.split()) <= 8 and not is_sentence(text)
+
+
+def _alpha(text: str) -> int:
+    return sum(c.isalpha() for c in text)
+
+
+def _may_be_title(block: Block, people: set[str]) -> bool:
+    text = block.text
+    if (
+        block.label
+        or block.chrome
+        or block.link_density > 0.5
+        or len(text) > _LONG
+        or (_alpha(text) < 2 and not (text.isdigit() and len(text) >= 3))
+    ):
+        return False  # "1984" and "451" are titles; other lines need letters
+    if text.endswith(("!", "?", "。", ":")) or (text.endswith(".") and " " in text and text.count(". ") >= 1):
+        return False  # a sentence, or a line that introduces something
+    if _TIGHT_LABEL.match(text):
+        return False  # "商品格式：流動版面 EPUB", "Format:Paperback": an unpaired label line
+    digits = sum(c.isdigit() for c in text)
+    if digits and not text.strip().isdigit() and digits * 4 > len(text):
+        return False  # "5,030,965 ratings133,303 reviews", prices, dates
+    if fold(text) in people or field_for_label(text) or match_phrase(text):
+        return False
+    return text.strip().isdigit() or not (len(text) < 30 and parse_date(text))  # "1984" may be a title
+
+
+def _names_people(text: str, people: set[str]) -> bool:
+    key = fold(text)
+    return any(p and (key == p or key.startswith(p + ",") or key.startswith(p + " ")) for p in people)
+
+
+def _anchors(blocks: list[Block], people: set[str]) -> list[int]:
+    """Lines that follow a record's title: a byline, an author's name, a metadata label."""
+    out = []
+    for i, block in enumerate(blocks[:_WINDOW]):
+        text = block.text
+        labelled = block.label and field_for_label(block.label) in _META_FIELDS
+        byline = _BYLINE.search(text)
+        if byline and is_sentence(text[byline.end() - 1 :]):
+            byline = None
+        if labelled or (len(text) <= 200 and (byline or _names_people(text, people))):
+            out.append(i)
+    if not out:
+        # No byline and no metadata: the synopsis' label ("Synopsis") is what
+        # the title sits above on a bare record.
+        out = [i for i, b in enumerate(blocks[:_WINDOW]) if fold(b.text.rstrip(":：")) in DESCRIPTION_LABELS][:1]
+    return out
+
+
+def _title_tag_line(blocks: list[Block], people: set[str]) -> Iterator[Candidate]:
+    # "Title: Site: Author: ISBN: Books" -- a dump of the page's <title>: the
+    # part before the first separator is the title.
+    for block in blocks[:_WINDOW]:
+        if len(block.text) <= _LONG and _ISBN_IN_LINE.search(block.text):
+            first = TITLE_SEPARATOR.split(block.text, maxsplit=1)[0]
+            if first and first != block.text and fold(first) not in people and not field_for_label(first):
+                yield Candidate("title", first, "title-tag")
+                return
+
+
+def _scored_lines(blocks: list[Block], people: set[str]) -> dict[str, _Line]:
+    window = blocks[:_WINDOW]
+    # The record's byline comes first; later ones belong to reviews and lists.
+    # Repeats count near the top only: a title repeats in the record's head,
+    # while widget words ("Feedback", "Returns") repeat all the way down.
+    anchors = _anchors(blocks, people)[:3]
+    head = blocks[: max(60, len(blocks) // 3, anchors[0] + 10 if anchors else 0)]
+    folded = [fold(b.text) for b in head]
+    exact = Counter(f for f, b in zip(folded, head, strict=True) if len(b.text) <= _LONG)
+    short = [f for f, b in zip(folded, head, strict=True) if len(b.text) <= _LONG * 2]
+    prose = " ".join(fold(b.text) for b in blocks if len(b.text) > _LONG)[:200_000]
+    # A value of another field ("Product Type: Books", "Langue: nl") is not the title.
+    values = {fold(b.value) for b in blocks if b.label and field_for_label(b.label) != "title"}
+
+    lines: dict[str, _Line] = {}
+    with_byline: set[str] = set()  # titles printed as "Title by Author"
+    own_lines = {fold(b.text) for b in window if len(b.text) <= 60}
+    for i, block in enumerate(window):
+        if not _may_be_title(block, people):
+            continue
+        options = [block.text, clean_title(block.text)]
+        # The title glued to chrome: "Title Hardcover – 30 Jan. 2020", "Title | Site".
+        options.extend(clean_title(block.text[: m.start()]) for m in TITLE_SEPARATOR.finditer(block.text))
+        by = _BY.match(block.text)
+        if (
+            by
+            and not by["title"].lower().startswith(("by ", "von "))
+            and _names_a_person(by["names"])
+            and (fold(by["names"]) in people or fold(by["names"]) in own_lines)
+        ):
+            # "It Ends With Us by Colleen Hoover" -- only with a name the page
+            # also prints on its own ("Die Uhrmacherin von Glashütte" names a town).
+            options.append(by["title"])
+            with_byline.add(fold(by["title"]))
+        for person in people:
+            if fold(block.text).endswith(" " + person) and len(fold(block.text)) > len(person) + 2:
+                options.append(block.text[: len(block.text) - len(person)].rstrip(" ,/-–|"))
+        for text in options:
+            key = fold(text)
+            if key in lines:
+                if i not in lines[key].at:
+                    lines[key].at.append(i)
+                continue
+            if not key or key in values or key in people or match_phrase(text):
+                continue
+            if field_for_label(text) or (len(text) < 30 and not text.isdigit() and parse_date(text)):
+                continue
+            lines[key] = _Line(text, i, [i])
+    for key, line in lines.items():
+        pattern = re.compile(r"(?<!\w)" + re.escape(key) + r"(?!\w)")
+        repeats = exact[key]
+        wrapped = sum(1 for f in short if f != key and f.startswith(key) and pattern.match(f))
+        inside = sum(1 for f in short if not f.startswith(key) and pattern.search(f))
+        # A title is printed two to four times; a line printed more often is an
+        # offer box's or a list's furniture ("Sold by", "Subtotal").
+        furniture = repeats > 4
+        if not furniture:
+            line.add("repeated", max(repeats - 1, 0) * 0.8)
+        line.add("wrapped", min(wrapped, 3) * 0.6)
+        line.add("inside", min(inside, 2) * 0.3)
+        if not furniture and any(key == fold(b.text) for at in line.at for b in blocks[at + 1 : at + 4]):
+            line.add("twice_in_a_row", 1.0)  # a breadcrumb's end and the heading
+        # Menu words open the menu's other entries ("Strips in bezit", "Books
+        # > Poetry"): a one-word line that leads many lines is a category.
+        one_word = " " not in key and _alpha(key) == len(key) and not any(c >= "\u3000" for c in key)
+        if one_word and wrapped >= 2:
+            line.add("category", -1.0 - 0.5 * min(wrapped, 6))
+        if len(key) >= 4 and pattern.search(prose):
+            line.add("in_prose", 0.8)
+        distance, line.near = min(((a - at, at) for a in anchors for at in line.at if a > at), default=(99, -1))
+        if key in with_byline:
+            distance = 1  # the byline is on the title's own line
+        if distance <= 5:
+            line.add("above_byline", 3.0 / distance)
+        elif anchors:
+            # Far from the record's byline and metadata, repetition and prose
+            # mentions are what widgets have too: they count half.
+            line.add("far_from_byline", -line.score / 2)
+    return lines
+
+
+def text_title_candidates(blocks: list[Block], people: set[str]) -> Iterator[Candidate]:
+    """Title candidates for a page without a usable heading.
+
+    ``blocks`` are the page's blocks as parsed (cleaning removes the repeats
+    that are the evidence); ``people`` the folded names of its contributors.
+
+    >>> from scraper.blocks import Block
+    >>> lines = ["Home", "Books", "Poetry", "Books > Poetry", "A Light in the Attic", "A Light in the Attic",
+    ...          "by Shel Silverstein", "It's hard to imagine a world without A Light in the Attic. " * 4]
+    >>> [c.value for c in text_title_candidates([Block(text=t) for t in lines], {"shel silverstein"})]
+    ['A Light in the Attic']
+    """
+    yield from _title_tag_line(blocks, people)
+    lines = _scored_lines(blocks, people)
+    ranked = sorted(lines.values(), key=lambda line: (-line.score, line.first))
+    if not ranked or ranked[0].score < 1.0:
+        return
+    best = ranked[0]
+    # The title won on its own, but the line above the byline may carry its
+    # subtitle too ("Die Uhrmacherin von Glashütte : Roman"): that line is the
+    # record's heading, and fusion splits it.
+    near = blocks[best.near].text if best.near >= 0 else ""
+    # (A tail with digits is a result list's "... : PC CD-ROM - 2001", no subtitle.)
+    fuller = re.match(re.escape(best.text) + r"\s*[:：]\s+\D+$", near) is not None
+    text = near if fuller else best.text
+    # Only a line with several cues stands as a heading; one cue is a guess.
+    yield Candidate("title", text, "text-heading" if best.score >= 2.5 else "text")
