@@ -116,11 +116,19 @@ def clean_title(text: str) -> str:
     'Dune'
     >>> clean_title("The Second Edition")
     'The Second Edition'
+    >>> clean_title("Leviathan Wakes (The Expanse Book 1) (Paperback)")
+    'Leviathan Wakes'
     """
     text = _ISBD_RESPONSIBILITY.sub("", text).strip(" /:;,")
-    text = _SERIES_SUFFIX.sub("", text)
-    text = _EDITION_STATEMENT.sub("", text)
-    return _EDITION_SUFFIX.sub("", text).strip(" -–—:;,")
+    while True:  # "(The Expanse Book 1) (Paperback)": the suffixes come in any order
+        before = text
+        text = _EDITION_SUFFIX.sub("", _EDITION_STATEMENT.sub("", _SERIES_SUFFIX.sub("", text))).strip(" -–—:;,")
+        if text == before:
+            return text
+
+
+_SPLIT_SOURCES = frozenset({"og", "title-tag", "meta", "dom-heading", "text-heading"})
+_CHROME_PRONE = frozenset({"og", "title-tag", "meta"})
 
 
 def _title_variants(cand: Candidate) -> list[str]:
@@ -133,7 +141,7 @@ def _title_variants(cand: Candidate) -> list[str]:
         return []  # "Verwandte Themen:" introduces something else; it names nothing
     text = clean_title(cand.value)
     variants = [text] if text else []
-    if cand.source in {"og", "title-tag", "meta", "dom-heading", "text-heading"}:
+    if cand.source in _SPLIT_SOURCES:
         # Link-preview titles glue the site name on, before or after: each
         # piece between separators is a candidate; agreement decides.
         pieces = [p.strip() for p in _CHROME_SPLIT.split(text)]
@@ -216,7 +224,11 @@ def _fuse_title(candidates: list[Candidate], fused: Fused, author_keys: set[str]
                 continue
             # A site's whole <title> is weak evidence; its prefixes only count
             # when another source agrees with them.
-            weight = cand.confidence * (1.0 if rank == 0 else 0.6)
+            # A link-preview title with pieces ("Title | Site") is itself weaker
+            # than a clean one: the same suffix on og:title and <title> is the
+            # site's habit, not two sources agreeing on a title.
+            whole = 0.8 if len(variants) > 1 and cand.source in _CHROME_PRONE else 1.0
+            weight = cand.confidence * (whole if rank == 0 else 0.6)
             support[key] = support.get(key, 0.0) + weight
             if key not in best_text or weight > best_text[key][0]:
                 best_text[key] = (weight, variant, cand.source)

@@ -13,6 +13,7 @@ can and skips what it cannot, never failing the page.
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from collections.abc import Iterator
@@ -48,7 +49,7 @@ class StructuredData:
 
 # --- JSON-LD -------------------------------------------------------------------
 
-_CDATA = re.compile(r"^\s*(?://\s*)?<!\[CDATA\[|(?://\s*)?\]\]>\s*$")
+_CDATA = re.compile(r"^\s*(?://\s*|/\*\s*)?<!\[CDATA\[(?:\s*\*/)?|(?://\s*|/\*\s*)?\]\]>(?:\s*\*/)?\s*$")
 _HTML_COMMENT = re.compile(r"<!--|-->")
 _LINE_COMMENT = re.compile(r"^\s*//.*$", re.M)
 _TRAILING_COMMA = re.compile(r",\s*([}\]])")
@@ -118,6 +119,8 @@ def html_to_text(value: str) -> str:
     >>> html_to_text("<p>One &amp; two.</p><p>Three<br>four</p>")
     'One & two.\\n\\nThree four'
     """
+    if "&lt;" in value:
+        value = html.unescape(value)  # entity-escaped markup ("&lt;p&gt;") is markup
     if "<" not in value or ">" not in value:
         return normalize_text(value, keep_paragraphs=True)
     from selectolax.lexbor import LexborHTMLParser  # only for fragments that hold markup
@@ -198,6 +201,8 @@ def _book_candidates(item: dict[str, Any], source: SourceName) -> Iterator[Candi
         if genre:
             yield Candidate("subject", _scalar(genre), source)
     series = item.get("isPartOf") or item.get("partOfSeries")
+    if isinstance(series, dict) and not series.get("name"):
+        series = None  # a bare {"@id": url} reference names nothing
     if series := _scalar(series):
         yield Candidate("series", series, source)
     if fmt := _scalar(item.get("bookFormat")):
@@ -212,7 +217,8 @@ def _read_jsonld(page: ParsedPage, data: StructuredData) -> None:
         if _types(item) & _LIST_TYPES:
             elements = item.get("itemListElement")
             data.listed_items = max(data.listed_items, len(elements) if isinstance(elements, list) else 0)
-    main = books or products
+    # A series item is about the run of books; the book is the other item.
+    main = [i for i in books if not _types(i) & _SERIES_TYPES] or books or products
     data.book_items += len(main)
     if not main:
         return
@@ -281,6 +287,8 @@ def _read_microdata(page: ParsedPage, data: StructuredData) -> None:
             continue
         if prop.item_id == main:
             value = html_to_text(prop.value) if name == "description" else prop.value
+            if name == "format":
+                value = value.rsplit("/", 1)[-1]  # "https://schema.org/Hardcover"
             data.candidates.append(Candidate(name, value, "microdata"))
         elif prop.item_type.lower() == "person" and prop.prop.lower() == "name" and prop.depth >= 1:
             # A Person nested in the book: microdata loses which property held
@@ -322,6 +330,10 @@ _META_FIELDS: dict[str, tuple[str, SourceName]] = {
 }
 
 
+# An ISBN in DC.identifier: "ISBN 978...", "urn:isbn:978...", or a bare ISBN-10/13.
+_DC_ISBN = re.compile(r"isbn|^\s*(?:97[89][\d-]{10,14}|[\d-]{9,12}[\dXx])\s*$", re.I)
+
+
 def _read_meta(page: ParsedPage, data: StructuredData) -> None:
     og_type = (page.meta.get("og:type") or [""])[0].lower()
     if og_type in {"book", "books.book", "product.item"} or any(
@@ -334,8 +346,8 @@ def _read_meta(page: ParsedPage, data: StructuredData) -> None:
             continue
         name, source = target
         for value in values:
-            if name == "isbn" and source == "dc" and not re.search(r"\d{9}[\dXx]|\d{13}|isbn", value, re.I):
-                continue  # DC.identifier holds URNs and local ids too
+            if name == "isbn" and source == "dc" and not _DC_ISBN.search(value):
+                continue  # DC.identifier holds URNs, OCLC numbers and local ids too
             data.candidates.append(Candidate(name, value, source))
 
 

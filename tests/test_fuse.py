@@ -75,8 +75,6 @@ TITLE_ROWS = [
         None,
         None,
         None,
-        bug="og:title and <title> carry the same ' | Site' suffix, so the whole string's support (0.65+0.50) beats "
-        "its title piece even with the visible bonus (0.39+0.30+0.30)",
     ),
     param(
         "two-weaker-sources-agree",
@@ -199,8 +197,6 @@ TITLE_ROWS = [
         None,
         None,
         None,
-        bug="_clean_title cuts a series suffix before the binding suffix, so '(The Expanse Book 1) (Paperback)' "
-        "loses only '(Paperback)' and the series stays in the title",
     ),
     param(
         "author-glued-to-heading",
