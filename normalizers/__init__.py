@@ -62,8 +62,20 @@ def run_steps(blocks: list[Block], steps: Sequence[Step] = DEFAULT_STEPS) -> Ste
     (['Title'], ['ui_residue:expander', 'duplicate_heading'])
     """
     removed: list[Removed] = []
-    for step in steps:
-        result = step(blocks)
-        blocks = result.blocks
-        removed.extend(result.removed)
+    for _ in range(_MAX_ROUNDS):
+        last: list[Removed] = []
+        for step in steps:
+            result = step(blocks)
+            blocks = result.blocks
+            removed.extend(result.removed)
+            last = result.removed
+        if not last:
+            break
+        # The last step (stray fragments) removed something, and a cut can
+        # expose a pattern an earlier step looks for (a teaser run that an
+        # orphan label interrupted): go round again, so cleaning the output
+        # removes nothing more.
     return StepResult(blocks, removed)
+
+
+_MAX_ROUNDS = 3

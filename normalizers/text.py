@@ -82,8 +82,13 @@ def normalize_text(text: str, *, keep_paragraphs: bool = False, check_mojibake: 
     # and ideographic spaces included), so it folds whitespace in one pass.
     if keep_paragraphs:
         paragraphs = _BLANK_LINES.split(text)
-        return "\n\n".join(p for p in (" ".join(p.split()) for p in paragraphs) if p)
-    return " ".join(text.split())
+        text = "\n\n".join(p for p in (" ".join(p.split()) for p in paragraphs) if p)
+    else:
+        text = " ".join(text.split())
+    if check_mojibake and not text.isascii() and has_mojibake(text):
+        # Dropping invisibles can join a mojibake pair ("\xadÂ\x80" -> "Â€"): repair once more.
+        text = ftfy.fix_text(text, uncurl_quotes=False, normalization="NFC")
+    return text
 
 
 _FOLD_DROP = re.compile(r"[\W_]+", re.UNICODE)
