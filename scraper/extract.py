@@ -103,6 +103,16 @@ def _states_role(text: str) -> bool:
     )
 
 
+def _is_byline(text: str) -> bool:
+    """A "by ..." line naming people, or a line stating a contributor's role.
+
+    >>> _is_byline("von Hermann Hesse (Autor)"), _is_byline("Von dir ausgewählte Erweiterungen sind nicht verfügbar.")
+    (True, False)
+    """
+    match = _BYLINE.match(text)
+    return bool(match and not is_sentence(match.group("names"))) or _states_role(text)
+
+
 def _byline_candidates(text: str, source: SourceName) -> Iterator[Candidate]:
     # "by Alastair Reynolds (Author), Stephen Baxter (Author)" and "Dan Simmons,
     # Gary Ruddell (Illustrator)" alike: a role in parentheses belongs to the
@@ -144,6 +154,11 @@ def _section_kind(block: Block) -> str | None:
     return None
 
 
+_ABOUT_HEADING = re.compile(
+    r"^(?:about|über|à propos d[eu']|sobre|over|acerca de|informazioni su)\s+[^\W\d_][^.!?:：]*$", re.I
+)
+
+
 def _ends_section(block: Block, start: Block) -> bool:
     if block.heading and (not start.heading or block.heading <= start.heading or block.heading <= 3):
         return True
@@ -151,6 +166,8 @@ def _ends_section(block: Block, start: Block) -> bool:
         return True
     if len(block.text) <= 40 and (_section_kind(block) or field_for_label(block.text.rstrip(" :"))):
         return True
+    if len(block.text) <= 60 and _ABOUT_HEADING.match(block.text):
+        return True  # "About Colleen Hoover": the author's bio follows, not more synopsis
     return block.link_density > 0.6 and len(block.text) < 200
 
 
@@ -255,7 +272,7 @@ def block_candidates(page: ParsedPage, blocks: list[Block]) -> tuple[list[Candid
             # candidate and agreement with the other sources picks one.
             seen_h1 = True
             out.append(Candidate("title", block.text, "dom-heading"))
-        if bylines < 2 and len(block.text) < 200 and (_BYLINE.match(block.text) or _states_role(block.text)):
+        if bylines < 2 and len(block.text) < 200 and _is_byline(block.text):
             found = list(_byline_candidates(block.text, "dom-heading" if html else "text-heading"))
             if found:
                 bylines += 1
@@ -325,12 +342,21 @@ _PROSE_END = (".", "!", "?", "。", "！", "？", '"', "”", "’", "'", "»", 
 _MIN_LEAD = 120
 
 
+# A web address in a paragraph marks a promotion or a notice ("Regístrate
+# ahora en www.unclicparaelcole.es!"), which a publisher's synopsis is not.
+_WEB_ADDRESS = re.compile(r"\bwww\.|https?://", re.I)
+# A price ("9,00 €", "£8.49", "NT$ 392") marks an offer box, not a synopsis.
+_PRICE = re.compile(r"\d[\d.,]*\s?[€£¥]|[€£¥$]\s?\d")
+
+
 def _is_prose(block: Block) -> bool:
     text = block.text
     return (
         not block.heading
         and not block.label
         and block.link_density < 0.3
+        and not _WEB_ADDRESS.search(text)
+        and not _PRICE.search(text)
         and (
             len(text) >= 120
             or (len(text) >= 30 and text.endswith(_PROSE_END))
@@ -373,14 +399,14 @@ def lead_prose(blocks: list[Block], title: str) -> str | None:
         return None
     # The main heading is where the record starts; a <title> echo may come first.
     # Without headings (a text dump), the title line just above the byline is.
-    byline = next((i for i, b in enumerate(blocks) if _BYLINE.match(b.text) or _states_role(b.text)), None)
+    byline = next((i for i, b in enumerate(blocks) if _is_byline(b.text)), None)
     before_byline = [i for i in starts if byline is not None and i < byline]
     start = next((i for i in starts if blocks[i].heading), before_byline[-1] if before_byline else starts[0])
     run: list[str] = []
     for block in blocks[start + 1 :]:
         if block.label and field_for_label(block.label) in {"publisher", "isbn", "date", "language", "imprint"}:
             break
-        if _BYLINE.match(block.text) or _states_role(block.text):
+        if _is_byline(block.text):
             continue  # the byline sits between title and synopsis
         if _section_kind(block) or (fold(block.text) in _STOP_SECTIONS and block.link_density < 0.5):
             if run:

@@ -50,6 +50,9 @@ class CleanConfig:
 DEFAULT_CONFIG = CleanConfig()
 
 _MIN_DESCRIPTION = 40
+# Unlabelled prose under the title beats a labelled section further down only
+# when it is a synopsis' length, not a one-line notice ("Warning! This is a demo").
+_MIN_DESCRIPTION_OVER_SECTION = 200
 _ISBD_TAIL = re.compile(r"\s+/\s+.*$")  # "Title / Author." as library records print it
 
 
@@ -88,7 +91,7 @@ def _choose_description(
             return _strip_residue_paragraphs(machine_text, removed), machine[0].source
     lead = lead_prose(blocks, title) if title and not machine_text else None
     if len(visible) >= _MIN_DESCRIPTION:
-        if lead and _position(blocks, lead) < _position(blocks, visible):
+        if lead and len(lead) >= _MIN_DESCRIPTION_OVER_SECTION and _position(blocks, lead) < _position(blocks, visible):
             # Prose right under the title comes before a labelled section further
             # down ("Product description" holding press quotes): the page's own
             # order says which one is the synopsis.
