@@ -205,6 +205,14 @@ def section_text(blocks: list[Block], start: int) -> str:
     return "\n\n".join(paragraphs)
 
 
+# A value shaped like an imprint: a firm's name, an edition or a date in parentheses.
+_PUBLISHER_SHAPED = re.compile(
+    r"\b(?:verlag|press|publishing|publishers?|books|editions?|éditions|editorial|uitgeverij|ltd|gmbh|inc)\b"
+    r"|;\s*\d+\.?\s*(?:edition|auflage)|\([^()]*\d{4}\)\s*$",
+    re.I,
+)
+
+
 def _label_candidates(block: Block, source: SourceName) -> Iterator[Candidate]:
     name = field_for_label(block.label)
     if name is None or not block.value:
@@ -214,6 +222,10 @@ def _label_candidates(block: Block, source: SourceName) -> Iterator[Candidate]:
     head, _, last = value.rpartition(" ")
     if head and match_phrase(last):
         value = head
+    if name == "editor" and _PUBLISHER_SHAPED.search(value):
+        # "Herausgeber" is the editor in a library record and the publisher on
+        # amazon.de: "Suhrkamp Verlag; 74. Edition (1. Juli 1974)" is a publisher.
+        name = "imprint"
     if name == "contributors":
         yield from _byline_candidates(value, source)
     elif name in {"author", "translator", "editor", "illustrator"}:

@@ -108,6 +108,7 @@ _FIELDS: dict[str, tuple[str, ...]] = {
         "uitgever",
         "uitgevers",
         "uitgeverij",
+        "hoofduitgeverij",
         "éditeur",
         "éditeurs",
         "editorial",

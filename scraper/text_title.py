@@ -51,6 +51,7 @@ class _Line:
     at: list[int]  # every line it is or leads
     score: float = 0.0
     near: int = -1  # the occurrence closest above the byline
+    byline: str = ""  # the names after "by" when the title is printed as "Title by Author"
     why: list[tuple[str, float]] = field(default_factory=list)
 
     def add(self, cue: str, points: float) -> None:
@@ -184,7 +185,7 @@ def _scored_lines(blocks: list[Block], people: set[str]) -> dict[str, _Line]:
     values = {fold(b.value) for b in blocks if b.label and field_for_label(b.label) != "title"}
 
     lines: dict[str, _Line] = {}
-    with_byline: set[str] = set()  # titles printed as "Title by Author"
+    with_byline: dict[str, str] = {}  # titles printed as "Title by Author": their names
     own_lines = {fold(b.text) for b in window if len(b.text) <= 60}
     for i, block in enumerate(window):
         if not _may_be_title(block, people):
@@ -202,7 +203,7 @@ def _scored_lines(blocks: list[Block], people: set[str]) -> dict[str, _Line]:
             # "It Ends With Us by Colleen Hoover" -- only with a name the page
             # also prints on its own ("Die Uhrmacherin von Glashütte" names a town).
             options.append(by["title"])
-            with_byline.add(fold(by["title"]))
+            with_byline[fold(by["title"])] = by["names"]
         for person in people:
             if fold(block.text).endswith(" " + person) and len(fold(block.text)) > len(person) + 2:
                 options.append(block.text[: len(block.text) - len(person)].rstrip(" ,/-–|"))
@@ -241,6 +242,7 @@ def _scored_lines(blocks: list[Block], people: set[str]) -> dict[str, _Line]:
         distance, line.near = min(((a - at, at) for a in anchors for at in line.at if a > at), default=(99, -1))
         if key in with_byline:
             distance = 1  # the byline is on the title's own line
+            line.byline = with_byline[key]
         if distance <= 5:
             line.add("above_byline", 3.0 / distance)
         elif anchors:
@@ -277,3 +279,5 @@ def text_title_candidates(blocks: list[Block], people: set[str]) -> Iterator[Can
     text = near if fuller else best.text
     # Only a line with several cues stands as a heading; one cue is a guess.
     yield Candidate("title", text, "text-heading" if best.score >= 2.5 else "text")
+    if best.byline:
+        yield Candidate("author", best.byline, "text-heading")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 
 from dateutil import parser as date_parser
 from stdnum import isbn as stdnum_isbn
@@ -55,8 +56,8 @@ def clean_person_name(raw: str) -> str | None:
     'Max Lüscher'
     >>> clean_person_name("hermann-hesse")
     'Hermann Hesse'
-    >>> clean_person_name("") is None, clean_person_name("Search results") is None
-    (True, True)
+    >>> clean_person_name("") is None, clean_person_name("Search results") is None, clean_person_name("Leo.🐯👍") is None
+    (True, True, True)
     """
     name = _ROLE_SUFFIX.sub(" ", raw).strip(" •·*-–—|,;")
     name = _NATIONALITY.sub("", name)
@@ -79,7 +80,12 @@ def clean_person_name(raw: str) -> str | None:
         return None
     if fold(name) in _NOT_NAMES:
         return None
+    if any(unicodedata.category(c) in _SYMBOLS for c in name):
+        return None  # "Leo.🐯👍": a user name with emoji, a reviewer's handle, not an author
     return name
+
+
+_SYMBOLS = frozenset({"So", "Sm", "Sk", "Cs", "Co"})
 
 
 _PARTICLES = frozenset(

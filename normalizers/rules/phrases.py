@@ -263,6 +263,8 @@ PHRASE_RULES: tuple[PhraseRule, ...] = (
         r"(impressum|datenschutz(erklärung)?|agb|erklärung zur barrierefreiheit|mentions légales|politique de confidentialité)",
         r"(aviso legal|política de privacidad|privacyverklaring|algemene voorwaarden)",
         r"(contact( us)?|help|faq|about us|careers|jobs|press|investor relations|help center|customer service|advertise( with us)?|api|terms and conditions)",
+        r"(kontakt|hilfe|über uns|kundenservice|contactez-nous|aide|qui sommes-nous|service client|contacto|ayuda|"
+        r"sobre nosotros|atención al cliente|klantenservice|contacteer ons|over ons)",
         r"keyboard shortcuts|report an issue with this product( or seller)?|(show/hide )?shortcuts.*",
         # affiliate disclosures ("As an Amazon Associate we earn from qualifying purchases")
         r".*\b(earns? from qualifying purchases|may earn a (small )?commission|affiliate (links?|commission))\b.*",
