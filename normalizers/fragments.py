@@ -76,6 +76,8 @@ def drop_stray_fragments(blocks: list[Block]) -> StepResult:
         survivors = kept
 
 
+# A source line under a blurb ("--back cover", "— The Guardian") ends it whole.
+_ATTRIBUTION = re.compile(r"^\s*(?:--|—|–|――)\s*\S.{0,60}$")
 _MID_SENTENCE = re.compile(r"(?:\b[a-zà-ÿ]+|[,;:])\s*$")
 # A text the page cut short: it ends in an ellipsis (". . .", "…", "...").
 _CUT_TAIL = re.compile(r"(\s*\.\s\.\s\.|…|\.{3,})\s*$")
@@ -115,9 +117,12 @@ def trim_truncated(text: str, *, cut_short: bool = False) -> tuple[str, str | No
     ('It ends.', 'Elin must decide whom to trust, and then the')
     >>> trim_truncated("It ends.", cut_short=True)
     ('It ends.', None)
+    >>> trim_truncated("It ends well.\\n\\n--back cover", cut_short=True)
+    ('It ends well.\\n\\n--back cover', None)
     """
     tail = _CUT_TAIL.search(text)
-    if tail is None and cut_short and _MID_SENTENCE.search(text):
+    last = text.rsplit("\n\n", 1)[-1]
+    if tail is None and cut_short and _MID_SENTENCE.search(text) and not _ATTRIBUTION.match(last):
         # A "Read more" toggle followed a text that stops mid-sentence ("and
         # then the"); a text that ends on a name or a quote ("... ' SFX") is whole.
         tail = re.search(r"$", text)

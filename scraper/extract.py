@@ -415,7 +415,8 @@ def lead_prose(blocks: list[Block], title: str) -> str | None:
     before_byline = [i for i in starts if byline is not None and i < byline]
     start = next((i for i in starts if blocks[i].heading), before_byline[-1] if before_byline else starts[0])
     run: list[str] = []
-    for block in blocks[start + 1 :]:
+    rest = blocks[start + 1 :]
+    for i, block in enumerate(rest):
         if block.label and field_for_label(block.label) in {"publisher", "isbn", "date", "language", "imprint"}:
             break
         if _is_byline(block.text):
@@ -427,10 +428,30 @@ def lead_prose(blocks: list[Block], title: str) -> str | None:
         if _is_prose(block) or (run and _is_attribution(block)):
             run.append(block.text)
             continue
+        following = rest[i + 1] if i + 1 < len(rest) else None
+        if following is not None and _is_prose(following) and _is_subheading(block, first=not _long_enough(run)):
+            run.append(block.text)  # "Adventures of Huckleberry Finn": a part of the blurb names its book
+            continue
         if _long_enough(run):
             break
         run = []
     return "\n\n".join(run) if _long_enough(run) else None
+
+
+def _is_subheading(block: Block, *, first: bool) -> bool:
+    """A short line heading a paragraph of the blurb; before the first one, only in capitals.
+
+    (A store's "Buying options" box title stands before the blurb too, but in
+    sentence case; a blurb's own part heading is "THE ADVENTURES OF TOM SAWYER".)
+    """
+    text = block.text
+    if block.label or block.heading or not 3 <= len(text) <= 80:
+        return False
+    if block.link_density >= 0.3 and (first or block.tag != "p"):
+        return False  # a linked part title is a paragraph of the blurb; a linked <div> or <li> is a menu
+    if text.endswith((":", "：")) or match_phrase(text) or field_for_label(text):
+        return False
+    return not first or (text.isupper() and sum(c.isalpha() for c in text) >= 3)
 
 
 def _long_enough(run: list[str]) -> bool:
