@@ -100,12 +100,16 @@ def _last_sentence_end(body: str) -> re.Match[str] | None:
     return last
 
 
+_LONG_FRAGMENT = 150  # characters: a cut-off sentence this long is most of a teaser
+
+
 def trim_truncated(text: str, *, cut_short: bool = False) -> tuple[str, str | None]:
     """Drop a cut-off last sentence; return ``(kept text, removed fragment or None)``.
 
     Only a text that ends in an ellipsis is cut, and only back to the last full
-    sentence: when nothing complete is left the ellipsis alone is dropped, so
-    a one-sentence teaser is not thrown away.
+    sentence: when nothing complete is left, or the cut-off sentence is long
+    (over 150 characters) and longer than what comes before it, the ellipsis
+    alone is dropped, so a teaser is not thrown away.
 
     >>> trim_truncated("It was late. As part of an exchange between St. Olaf . . .")
     ('It was late.', 'As part of an exchange between St. Olaf . . .')
@@ -113,6 +117,9 @@ def trim_truncated(text: str, *, cut_short: bool = False) -> tuple[str, str | No
     ('Complete sentence.', None)
     >>> trim_truncated("Only a fragment that was cut…")
     ('Only a fragment that was cut', '…')
+    >>> long = "Then a sentence that runs on, " * 6 + "until the page cuts it..."
+    >>> trim_truncated("Short one. " + long)[1]
+    '...'
     >>> trim_truncated("It ends. Elin must decide whom to trust, and then the", cut_short=True)
     ('It ends.', 'Elin must decide whom to trust, and then the')
     >>> trim_truncated("It ends.", cut_short=True)
@@ -130,6 +137,10 @@ def trim_truncated(text: str, *, cut_short: bool = False) -> tuple[str, str | No
         return text, None
     body = text[: tail.start()]
     cut = _last_sentence_end(body)
-    if cut is None or cut.start() == 0:
+    fragment = len(body) - cut.end() if cut is not None else 0
+    if cut is None or cut.start() == 0 or (fragment > _LONG_FRAGMENT and fragment > cut.start()):
+        # Nothing complete before it, or the cut-off sentence is a long one and
+        # most of the text: dropping it would lose more synopsis than it saves.
+        # Only the ellipsis goes (the record is still marked truncated).
         return body.rstrip(), text[tail.start() :].strip()
     return text[: cut.start()].rstrip(), text[cut.end() :].strip()

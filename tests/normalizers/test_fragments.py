@@ -86,6 +86,17 @@ TRUNCATED = [
     ("他来了。然后……", "他来了。", "然后……"),
     # one-sentence teaser: only the ellipsis goes, the text is kept
     ("Only a fragment that was cut…", "Only a fragment that was cut", "…"),
+    # a long cut-off sentence that is most of the teaser (a VuFind annotation):
+    # dropping it would lose the synopsis, so only the ellipsis goes
+    (
+        "Landschaft als Sperrbezirk, verfremdet. Darin eingebettet das Schicksal von Hader, der, seit ihm in "
+        "früher Kindheit ein Bottich siedender Lauge über den Nacken gegossen wurde, nur noch Echsenbalg gerufen "
+        "wird und Zielscheibe des Spotts der Dorfbewohner ist - ein Schicksal, das sc...",
+        "Landschaft als Sperrbezirk, verfremdet. Darin eingebettet das Schicksal von Hader, der, seit ihm in "
+        "früher Kindheit ein Bottich siedender Lauge über den Nacken gegossen wurde, nur noch Echsenbalg gerufen "
+        "wird und Zielscheibe des Spotts der Dorfbewohner ist - ein Schicksal, das sc",
+        "...",
+    ),
 ]
 
 # Bugs caught: a short capitalised name before the period ("Tom.", "Ann.")
