@@ -20,7 +20,7 @@ from scraper.candidates import Candidate, SourceName
 from scraper.labels import DESCRIPTION_LABELS, EXCERPT_LABELS, field_for_label
 from scraper.parse import ParsedPage
 from scraper.text_title import is_sentence, text_title_candidates
-from scraper.values import parse_date, split_publisher_imprint
+from scraper.values import find_isbns, parse_date, split_publisher_imprint
 
 __all__ = ["anchored_text", "block_candidates", "lead_prose", "section_text", "split_people"]
 
@@ -247,6 +247,30 @@ def _label_candidates(block: Block, source: SourceName) -> Iterator[Candidate]:
         yield Candidate(name, value, source)
 
 
+_BARE_ISBN = re.compile(r"^(?:97[89][\d-]{10,14}|[\d-]{9,12}[\dX])$")
+
+
+def _paired_bare_isbns(blocks: list[Block]) -> Iterator[Candidate]:
+    """A dump's details table without its labels: an ISBN-13 line and its own ISBN-10 line.
+
+    A lone number may be any book's (a list of editions, a recommendation);
+    the same book's ISBN-13 and ISBN-10 printed both is its details table.
+
+    >>> [c.value for c in _paired_bare_isbns([Block("9781471156267"), Block("1471156265"), Block("9780575090675")])]
+    ['9781471156267']
+    """
+    isbn10s: set[str] = set()
+    isbn13s: set[str] = set()
+    for block in blocks:
+        text = block.text.strip()
+        if len(text) <= 17 and _BARE_ISBN.match(text):
+            valid, _ = find_isbns(text)
+            if valid:
+                (isbn13s if len(text.replace("-", "")) == 13 else isbn10s).add(valid[0])
+    for isbn in sorted(isbn13s & isbn10s):
+        yield Candidate("isbn", isbn, "text")
+
+
 def block_candidates(page: ParsedPage, blocks: list[Block]) -> tuple[list[Candidate], dict[str, str]]:
     """Candidates from the cleaned blocks, and the labelled sections' texts by kind."""
     html = page.kind == "html"
@@ -298,6 +322,8 @@ def block_candidates(page: ParsedPage, blocks: list[Block]) -> tuple[list[Candid
             if len(follower.text) <= 60 and not follower.label and not any(c.isdigit() for c in follower.text):
                 out.append(Candidate("author", follower.text, "text"))
             break
+    if not html:
+        out.extend(_paired_bare_isbns(page.blocks))
     if html and not seen_h1:
         top = [b for b in blocks if b.heading and not b.label and len(b.text) < 200]
         if top:

@@ -116,6 +116,24 @@ def _strip_expander_tail(text: str, removed: list[Removed]) -> str:
     return text[: match.start()].rstrip()
 
 
+def _strip_title_lines(text: str, title: str, removed: list[Removed]) -> str:
+    """Drop headings inside a description that repeat the title ("It Ends With Us Summary").
+
+    >>> _strip_title_lines("Intro.\\n\\nDune Summary\\n\\nDune is a novel about a desert planet.", "Dune", [])
+    'Intro.\\n\\nDune is a novel about a desert planet.'
+    """
+    key = fold(title)
+    if not key or "\n\n" not in text:
+        return text
+    kept = []
+    for paragraph in text.split("\n\n"):
+        if len(paragraph) <= 100 and not paragraph.endswith((".", "!", "?", "。")) and fold(paragraph).startswith(key):
+            removed.append(Removed("duplicate_heading", paragraph))
+        else:
+            kept.append(paragraph)
+    return "\n\n".join(kept)
+
+
 def _cut_short(blocks: list[Block], text: str) -> bool:
     """True when a "Read more" toggle followed the text's last paragraph on the page."""
     last = text.rsplit("\n\n", 1)[-1]
@@ -222,6 +240,7 @@ def clean_page(
     truncated = False
     if description:
         description = _strip_expander_tail(description, removed)
+        description = _strip_title_lines(description, fused.values["title"], removed)
         description, cut = trim_truncated(description, cut_short=_cut_short(cleaned.blocks, description))
         if cut:
             truncated = True
