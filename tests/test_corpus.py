@@ -18,8 +18,8 @@ from scraper.pipeline import clean_page
 from scraper.records import Book, Reject
 from scraper.sources import RawPage, kind_from_suffix
 
-ACCURACY_FLOOR = 0.86
-MAX_LEAKING_SHARE = 0.05
+ACCURACY_FLOOR = 0.94
+MAX_LEAKING_SHARE = 0.02
 
 
 @functools.cache
