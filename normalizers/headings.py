@@ -161,6 +161,9 @@ def _drop_teaser_runs(blocks: list[Block], removed: list[Removed]) -> list[Block
         start = next((j for j in range(max(0, i - _TEASER_WINDOW), i) if keys[j] == following), None)
         if start is None or any(b.heading or b.label for b in blocks[start:i]):
             continue
+        run = blocks[start:i]
+        if sum(len(b.text) for b in run if len(b.text) >= _MIN_PARAGRAPH) * 2 < sum(len(b.text) for b in run):
+            continue  # a teaser is paragraphs; a stretch of short lines between two bylines is page furniture
         removed.extend(Removed("repeated_paragraph:teaser", b.text) for b in blocks[start:i])
         removed.append(Removed("repeated_paragraph:toggle", block.text))
         return [*blocks[:start], *_drop_teaser_runs(blocks[i + 1 :], removed)]
