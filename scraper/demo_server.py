@@ -66,15 +66,10 @@ def build_site(pages_dir: Path) -> dict[str, tuple[str, bytes]]:
         relative = path.relative_to(pages_dir).as_posix()
         served = "/books/" + quote(relative)
         site[served] = (media, data)
-        items.append(
-            f'<li><a class="book" href="{html.escape(served)}">'
-            f"{html.escape(_title(path, data))}</a></li>"
-        )
+        items.append(f'<li><a class="book" href="{html.escape(served)}">{html.escape(_title(path, data))}</a></li>')
     index = (
         '<!doctype html><html><head><meta charset="utf-8"><title>Demo catalog</title></head>'
-        f"<body><h1>Demo catalog</h1><p>{len(items)} books.</p><ul>\n"
-        + "\n".join(items)
-        + "\n</ul></body></html>\n"
+        f"<body><h1>Demo catalog</h1><p>{len(items)} books.</p><ul>\n" + "\n".join(items) + "\n</ul></body></html>\n"
     )
     site["/"] = ("text/html; charset=utf-8", index.encode())
     site["/robots.txt"] = ("text/plain", b"User-agent: *\nAllow: /\n")
@@ -112,9 +107,7 @@ def serve(site: DemoSite, *, port: int = 0) -> ThreadingHTTPServer:
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The ``demo-server`` options."""
     parser.add_argument("--port", type=int, default=DEFAULT_PORT, help="port on 127.0.0.1")
-    parser.add_argument(
-        "--pages", type=Path, default=None, help="folder of pages (default: samples/pages)"
-    )
+    parser.add_argument("--pages", type=Path, default=None, help="folder of pages (default: samples/pages)")
 
 
 def run_from_args(args: argparse.Namespace) -> int:
@@ -128,8 +121,7 @@ def run_from_args(args: argparse.Namespace) -> int:
         server = serve(site, port=args.port)
     except OSError as exc:
         print(
-            f"catalog-scraper: error: cannot listen on 127.0.0.1:{args.port}: "
-            f"{exc.strerror or exc}",
+            f"catalog-scraper: error: cannot listen on 127.0.0.1:{args.port}: {exc.strerror or exc}",
             file=sys.stderr,
         )
         return 2
@@ -137,8 +129,7 @@ def run_from_args(args: argparse.Namespace) -> int:
     url = f"http://127.0.0.1:{server.server_address[1]}/"
     print(f"Demo catalog: {count} page(s) from {pages_dir} at {url}", flush=True)
     print(
-        f"Try: catalog-scraper scrape {url} --follow 'a.book' --allow-private-addresses "
-        "--delay 0.1 -o books.jsonl",
+        f"Try: catalog-scraper scrape {url} --follow 'a.book' --allow-private-addresses --delay 0.1 -o books.jsonl",
         flush=True,
     )
     print("Ctrl-C stops the server.", flush=True)

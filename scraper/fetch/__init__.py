@@ -5,6 +5,7 @@ The data flow, one module per step::
     cli ─► crawl ─► frontier (queue, retry times)
               │
               ├─► fetcher ─► guard (SSRF) ─► robots ─► politeness ─► bounded (+ decoders)
+              │                                                      └─► transport (aiohttp pool; guard per socket)
               ├─► warc    (archive, flushed first)
               └─► ledger  (SQLite job state, committed second)
 

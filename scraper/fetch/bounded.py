@@ -25,6 +25,7 @@ from scraper.fetch.errors import (
     FetchError,
     TransportFailure,
     TruncatedBody,
+    UnsupportedScheme,
 )
 from scraper.fetch.redact import redact_text, redact_url
 
@@ -74,16 +75,16 @@ def _text_pairs(raw: list[tuple[bytes, bytes]]) -> list[tuple[str, str]]:
 
 
 def _peer(response: httpx.Response) -> str | None:
-    stream = response.extensions.get("network_stream")
+    if "peer" in response.extensions:  # our aiohttp transport
+        return response.extensions["peer"]  # type: ignore[no-any-return]
+    stream = response.extensions.get("network_stream")  # httpcore (--trust-env)
     if stream is None:
         return None
     address = stream.get_extra_info("server_addr")
     return str(address[0]) if address else None
 
 
-async def request_hop(
-    transport: httpx.AsyncBaseTransport, request: httpx.Request, limits: Limits
-) -> Hop:
+async def request_hop(transport: httpx.AsyncBaseTransport, request: httpx.Request, limits: Limits) -> Hop:
     """Send ``request`` and read its body within ``limits``; raise a FetchError otherwise.
 
     We call the transport, not ``AsyncClient.send``: the client parses every
@@ -102,6 +103,8 @@ async def request_hop(
         async with asyncio.timeout(limits.timeout):
             try:
                 response = await transport.handle_async_request(request)
+            except httpx.UnsupportedProtocol as exc:  # e.g. a host no connector accepts
+                raise UnsupportedScheme(_describe(exc, request.url)) from exc
             except httpx.TransportError as exc:
                 raise TransportFailure(_describe(exc, request.url)) from exc
             hop.status = response.status_code
@@ -112,9 +115,7 @@ async def request_hop(
             await _read_body(response, request, hop, limits)
     except TimeoutError:
         hop.truncated = "time"
-        raise DeadlineExceeded(
-            f"no complete response within {limits.timeout:g} s", hop=hop
-        ) from None
+        raise DeadlineExceeded(f"no complete response within {limits.timeout:g} s", hop=hop) from None
     except FetchError as exc:
         exc.hop = hop
         raise
@@ -124,9 +125,7 @@ async def request_hop(
     return hop
 
 
-async def _read_body(
-    response: httpx.Response, request: httpx.Request, hop: Hop, limits: Limits
-) -> None:
+async def _read_body(response: httpx.Response, request: httpx.Request, hop: Hop, limits: Limits) -> None:
     declared = response.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limits.max_raw_bytes:
         hop.truncated = "length"
@@ -135,9 +134,7 @@ async def _read_body(
     # A redirect's body is archived as it came but never decoded or read by anyone.
     is_redirect = 300 <= response.status_code < 400 and "location" in response.headers
     if not is_redirect:
-        encodings = parse_encodings(
-            response.headers.get("content-encoding"), max_encodings=limits.max_encodings
-        )
+        encodings = parse_encodings(response.headers.get("content-encoding"), max_encodings=limits.max_encodings)
         decoder = CappedDecoder(encodings, max_bytes=limits.max_decoded_bytes)
     chunks: list[bytes] = []
     size = 0

@@ -68,8 +68,7 @@ def _add_crawl_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--follow",
         metavar="PATTERN",
-        help="follow links from fetched pages: a CSS selector ('a.book') or a URL "
-        "pattern ('/book/*'); same site only",
+        help="follow links from fetched pages: a CSS selector ('a.book') or a URL pattern ('/book/*'); same site only",
     )
     parser.add_argument("--max-pages", type=_positive_int, help="fetch at most N URLs in all")
     parser.add_argument(
@@ -120,9 +119,7 @@ def _add_crawl_options(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="allow loopback, private and link-local addresses (off: SSRF guard)",
     )
-    parser.add_argument(
-        "--trust-env", action="store_true", help="use proxy and TLS settings from the environment"
-    )
+    parser.add_argument("--trust-env", action="store_true", help="use proxy and TLS settings from the environment")
     parser.add_argument(
         "-H",
         "--header",
@@ -243,8 +240,7 @@ def _crawl(args: argparse.Namespace, warc_path: Path) -> tuple[int, CrawlStats |
     config = _config(args)
     if not config.contact:
         reporter.message(
-            f"note: no --contact set; site owners see only {config.user_agent!r}. "
-            f"Set --contact URL or ${CONTACT_ENV}."
+            f"note: no --contact set; site owners see only {config.user_agent!r}. Set --contact URL or ${CONTACT_ENV}."
         )
     try:
         ledger = Ledger(args.job_dir)
@@ -253,9 +249,7 @@ def _crawl(args: argparse.Namespace, warc_path: Path) -> tuple[int, CrawlStats |
     except OSError as exc:
         return _fail(f"cannot use job directory {args.job_dir}: {exc.strerror or exc}"), None
     try:
-        archive = open_archive(
-            warc_path, ledger.warc_position(), resumable=args.job_dir is not None
-        )
+        archive = open_archive(warc_path, ledger.warc_position(), resumable=args.job_dir is not None)
         crawl = Crawl(config, ledger, archive, reporter=reporter)
         with reporter:
             stats = asyncio.run(crawl.run(urls, handle_signals=True))
@@ -300,9 +294,7 @@ def run_scrape(args: argparse.Namespace) -> int:
     try:
         with (
             open(out_tmp, "w", encoding="utf-8") as out,
-            (
-                open(rejects_tmp, "w", encoding="utf-8") if rejects_tmp else open(os.devnull, "w")
-            ) as rejects,
+            open(rejects_tmp, "w", encoding="utf-8") if rejects_tmp else open(os.devnull, "w") as rejects,
         ):
             for item in iter_done_pages(
                 warc_path,

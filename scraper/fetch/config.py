@@ -8,6 +8,7 @@ patching the code.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 from importlib import metadata
 
 __all__ = [
@@ -67,6 +68,7 @@ DEFAULT_RETRY_AFTER_CAP = 120.0
 DEFAULT_SOFT_FAILURE_DELAY = 60.0
 
 
+@cache  # a metadata lookup walks sys.path: once per process, not once per request
 def _version() -> str:
     try:
         return metadata.version(TOOL_NAME)

@@ -120,8 +120,7 @@ class Crawl:
         self.stats.stopped_by = self.stats.stopped_by or reason
         if self._signals == 1:
             self.reporter.message(
-                f"{reason}: finishing {self.frontier.in_flight} in-flight request(s); "
-                "send again to abandon them"
+                f"{reason}: finishing {self.frontier.in_flight} in-flight request(s); send again to abandon them"
             )
             self.frontier.stop()
         else:
@@ -162,8 +161,7 @@ class Crawl:
                 archive_robots=self._archive_robots,
             ) as fetcher:
                 self._workers = [
-                    asyncio.create_task(self._worker(fetcher))
-                    for _ in range(max(1, self.config.concurrency))
+                    asyncio.create_task(self._worker(fetcher)) for _ in range(max(1, self.config.concurrency))
                 ]
                 results = await asyncio.gather(*self._workers, return_exceptions=True)
                 failures = [r for r in results if isinstance(r, Exception)]
@@ -247,9 +245,7 @@ class Crawl:
             if isinstance(error, RetryableStatus) and error.retry_after is not None:
                 cap = self.config.retry.retry_after_cap
                 fetcher.gate.defer(origin_of(entry.url), min(error.retry_after, cap))
-            self.frontier.push(
-                Entry(entry.url, "queued", attempt_no, entry.depth), tries=tries, delay=delay
-            )
+            self.frontier.push(Entry(entry.url, "queued", attempt_no, entry.depth), tries=tries, delay=delay)
             if self._on_retry is not None:
                 self._on_retry(entry.url, tries, delay, error.kind)
         else:

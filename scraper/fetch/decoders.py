@@ -152,9 +152,7 @@ def parse_encodings(header: str | None, *, max_encodings: int) -> list[str]:
     codings = [c.strip().lower() for c in header.split(",")]
     codings = [c for c in codings if c and c != "identity"]
     if len(codings) > max_encodings:
-        raise BadEncoding(
-            f"Content-Encoding chain of {len(codings)} codings refused (limit {max_encodings})"
-        )
+        raise BadEncoding(f"Content-Encoding chain of {len(codings)} codings refused (limit {max_encodings})")
     unknown = [c for c in codings if c not in _ALIASES]
     if unknown:
         raise BadEncoding(f"unsupported Content-Encoding {unknown[0]!r}")
@@ -170,11 +168,7 @@ class CappedDecoder:
         self.size = 0
         # Decode in the reverse of the order the codings were applied.
         self._stages: list[_Decoder] = [
-            _ZstdDecoder(max_bytes)
-            if c == "zstd"
-            else _BrotliDecoder()
-            if c == "br"
-            else _ZlibDecoder(c)
+            _ZstdDecoder(max_bytes) if c == "zstd" else _BrotliDecoder() if c == "br" else _ZlibDecoder(c)
             for c in reversed(encodings)
         ]
 

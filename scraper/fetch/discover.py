@@ -65,11 +65,7 @@ def extract_links(html: bytes, base_url: str, follow: str) -> list[str]:
         if parts.scheme not in ("http", "https") or _site(parts.hostname) != site:
             continue
         if is_pattern(follow):
-            subject = (
-                url
-                if follow.startswith("http")
-                else parts.path + ("?" + parts.query if parts.query else "")
-            )
+            subject = url if follow.startswith("http") else parts.path + ("?" + parts.query if parts.query else "")
             if not fnmatchcase(subject, follow):
                 continue
         seen.setdefault(url, None)

@@ -33,7 +33,6 @@ ERROR_PAGE_PHRASES: tuple[str, ...] = (
 _SCAN_BYTES = 8 * 1024
 _TITLE = re.compile(rb"<title[^>]*>(.*?)</title", re.IGNORECASE | re.DOTALL)
 _TAGS = re.compile(r"<[^>]*>")
-_SPACE = re.compile(r"\s+")
 # Whole words only: "a robot checks the stars" is a blurb, not a captcha.
 _PATTERNS = tuple((p, re.compile(rf"\b{re.escape(p)}\b")) for p in ERROR_PAGE_PHRASES)
 
@@ -53,5 +52,10 @@ def error_page_phrase(body: bytes) -> str | None:
     parts = [head.decode("utf-8", "replace")]
     if title_match:
         parts.append(title_match.group(1).decode("utf-8", "replace"))
-    text = _SPACE.sub(" ", _TAGS.sub(" ", " ".join(parts))).lower()
-    return next((phrase for phrase, pattern in _PATTERNS if pattern.search(text)), None)
+    # split/join folds whitespace runs like re.sub(r"\s+", " ") (and strips the
+    # ends, which no whole-word phrase can depend on), at a tenth of the cost.
+    text = " ".join(_TAGS.sub(" ", " ".join(parts)).split()).lower()
+    # A plain substring test first (a fast memchr scan): the word-boundary regex
+    # runs only for a phrase that is there at all, so an ordinary page costs
+    # twelve substring scans, not twelve regex scans.
+    return next((phrase for phrase, pattern in _PATTERNS if phrase in text and pattern.search(text)), None)

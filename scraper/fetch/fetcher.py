@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 from types import TracebackType
 from urllib.parse import unquote, urljoin, urlsplit, urlunsplit
 
-import httpcore
 import httpx
 
 from scraper.fetch.bounded import Hop, Limits, request_hop
@@ -35,11 +34,12 @@ from scraper.fetch.errors import (
     TransportFailure,
     UnsupportedScheme,
 )
-from scraper.fetch.guard import AddressGuard, GuardedBackend, Resolver
+from scraper.fetch.guard import AddressGuard, Resolver
 from scraper.fetch.politeness import Clock, HostGate, Sleep
 from scraper.fetch.redact import SECRET_HEADERS, redact_text, redact_url
 from scraper.fetch.retry import RETRY_STATUSES, parse_retry_after
 from scraper.fetch.robots import RobotsCache, origin_of
+from scraper.fetch.transport import AiohttpTransport
 from scraper.fetch.warc import media_kind
 
 __all__ = ["Attempt", "Fetcher"]
@@ -73,20 +73,6 @@ class Attempt:
             return self.error.kind
         final = self.final
         return "not_modified" if final is not None and final.status == 304 else "done"
-
-
-class _GuardedTransport(httpx.AsyncHTTPTransport):
-    """httpx's transport with our network backend (resolve, check, connect to the checked IP)."""
-
-    def __init__(self, backend: httpcore.AsyncNetworkBackend, limits: httpx.Limits) -> None:
-        super().__init__(trust_env=False, limits=limits)
-        self._pool = httpcore.AsyncConnectionPool(
-            ssl_context=httpx.create_ssl_context(trust_env=False),
-            max_connections=limits.max_connections,
-            max_keepalive_connections=limits.max_keepalive_connections,
-            keepalive_expiry=limits.keepalive_expiry,
-            network_backend=backend,
-        )
 
 
 def _env_proxies(limits: httpx.Limits) -> dict[str, httpx.AsyncBaseTransport]:
@@ -134,16 +120,17 @@ class Fetcher:
         # No AsyncClient: we follow redirects ourselves and keep no cookie jar (a
         # crawler is stateless; a jar would grow for hours and carry one site's
         # session into the next request). Cookies a user needs go in --header.
+        # Requests go straight to an httpx transport: by default aiohttp's pool
+        # under httpx's API, guarded at connect time (scraper/fetch/transport.py);
+        # with --trust-env, httpx's own transport and proxies (checked by DNS first).
         self._proxies: dict[str, httpx.AsyncBaseTransport] = {}
         if transport is None and config.trust_env:
             transport = httpx.AsyncHTTPTransport(trust_env=True, limits=limits)
             self._proxies = _env_proxies(limits)
         elif transport is None:
-            transport = _GuardedTransport(GuardedBackend(self.guard, resolver), limits)
+            transport = AiohttpTransport(self.guard, limits=limits, resolver=resolver)
         self._direct = transport
-        self._timeouts = httpx.Timeout(
-            config.timeout, connect=min(config.connect_timeout, config.timeout)
-        ).as_dict()
+        self._timeouts = httpx.Timeout(config.timeout, connect=min(config.connect_timeout, config.timeout)).as_dict()
         self._limits = Limits(
             timeout=config.timeout,
             max_raw_bytes=config.max_raw_bytes,
@@ -198,9 +185,7 @@ class Fetcher:
 
     async def _hop(self, url: str, headers: dict[str, str], limits: Limits) -> Hop:
         try:
-            request = httpx.Request(
-                "GET", url, headers=headers, extensions={"timeout": self._timeouts}
-            )
+            request = httpx.Request("GET", url, headers=headers, extensions={"timeout": self._timeouts})
         except (httpx.InvalidURL, ValueError) as exc:
             raise UnsupportedScheme(redact_text(f"invalid URL {redact_url(url)}: {exc}")) from exc
         async with self.gate.slot(origin_of(url)):
@@ -228,9 +213,7 @@ class Fetcher:
             if self.config.obey_robots:
                 rules = await self.robots.check(url, redact_url(url))
                 if rules.crawl_delay:
-                    self.gate.set_delay(
-                        origin_of(url), min(rules.crawl_delay, self.config.max_crawl_delay)
-                    )
+                    self.gate.set_delay(origin_of(url), min(rules.crawl_delay, self.config.max_crawl_delay))
             hop = await self._hop(url, headers, self._limits)
             attempt.hops.append(hop)
             location = hop.header("location")
@@ -239,8 +222,7 @@ class Fetcher:
             target = urljoin(url, location.strip())
             if urlsplit(target).scheme not in ("http", "https"):
                 raise UnsupportedScheme(
-                    f"redirect to a {urlsplit(target).scheme or 'relative'}: URL refused "
-                    f"({redact_url(url)})"
+                    f"redirect to a {urlsplit(target).scheme or 'relative'}: URL refused ({redact_url(url)})"
                 )
             if origin_of(target) != origin_of(url):
                 for name in list(headers):
@@ -249,9 +231,7 @@ class Fetcher:
             for name in ("If-None-Match", "If-Modified-Since"):
                 headers.pop(name, None)
             url = _move_userinfo(target, headers)
-        raise TooManyRedirects(
-            f"more than {self.config.max_redirects} redirects from {redact_url(attempt.url)}"
-        )
+        raise TooManyRedirects(f"more than {self.config.max_redirects} redirects from {redact_url(attempt.url)}")
 
     def _classify(self, attempt: Attempt, conditional: bool) -> FetchError | None:
         hop = attempt.final

@@ -7,9 +7,11 @@ can point us at ``169.254.169.254`` (cloud metadata) or an admin port on
 * before the request, on the URL's host as written, with no DNS: IP literals in
   every form the C library accepts (``0177.0.0.1``, ``2130706433``, ``0x7f.1``,
   ``[::ffff:127.0.0.1]``) and ``localhost`` names;
-* at connect time, inside the connection pool (:class:`GuardedBackend`), on
-  every address the name resolves to, and we connect to the address we checked,
-  so DNS rebinding between check and connect cannot slip through.
+* at connect time, inside the connection pool
+  (:mod:`scraper.fetch.transport`): on every address the name resolves to, and
+  again on the address each socket is about to connect to, so we connect only
+  to an address we checked and DNS rebinding between check and connect cannot
+  slip through.
 """
 
 from __future__ import annotations
@@ -17,15 +19,12 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import socket
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
-
-import httpcore
 
 from scraper.fetch.errors import BlockedAddress
 
-__all__ = ["AddressGuard", "GuardedBackend", "is_blocked", "literal_address"]
+__all__ = ["AddressGuard", "is_blocked", "literal_address"]
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 Resolver = Callable[[str, int], Awaitable[Sequence[str]]]
@@ -128,9 +127,7 @@ class AddressGuard:
         if _is_localhost_name(host):
             # Refused even when 127.0.0.1 is in allowed_networks: exemptions are
             # for addresses a user named, not for whatever "localhost" means here.
-            raise BlockedAddress(
-                f"{host} names this machine; pass --allow-private-addresses to fetch it"
-            )
+            raise BlockedAddress(f"{host} names this machine; pass --allow-private-addresses to fetch it")
         ip_literal = literal_address(host)
         if ip_literal is not None:
             self.check_address(ip_literal, host=host)
@@ -150,48 +147,3 @@ class AddressGuard:
         if not addresses:
             raise OSError(f"{host} resolved to no address")
         return addresses
-
-
-class GuardedBackend(httpcore.AsyncNetworkBackend):
-    """httpcore network backend that resolves, checks, then connects to the checked address."""
-
-    def __init__(self, guard: AddressGuard, resolver: Resolver | None = None) -> None:
-        self._guard = guard
-        self._resolver = resolver
-        self._inner = httpcore.AnyIOBackend()
-
-    async def connect_tcp(
-        self,
-        host: str,
-        port: int,
-        timeout: float | None = None,
-        local_address: str | None = None,
-        socket_options: Iterable[Any] | None = None,
-    ) -> httpcore.AsyncNetworkStream:
-        try:
-            addresses = await self._guard.resolve(host, port, self._resolver)
-        except BlockedAddress:
-            raise
-        except OSError as exc:
-            raise httpcore.ConnectError(str(exc)) from exc
-        last: Exception | None = None
-        for address in addresses:
-            try:
-                return await self._inner.connect_tcp(
-                    address, port, timeout, local_address, socket_options
-                )
-            except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
-                last = exc
-        assert last is not None
-        raise last
-
-    async def connect_unix_socket(
-        self,
-        path: str,
-        timeout: float | None = None,
-        socket_options: Iterable[Any] | None = None,
-    ) -> httpcore.AsyncNetworkStream:
-        raise httpcore.ConnectError("unix sockets are not used by the fetcher")
-
-    async def sleep(self, seconds: float) -> None:
-        await self._inner.sleep(seconds)

@@ -119,11 +119,12 @@ class Ledger:
         with self._transaction() as db:
             return self._add(db, urls, depth, limit)
 
-    def _add(
-        self, db: sqlite3.Connection, urls: Iterable[str], depth: int, limit: int | None
-    ) -> list[str]:
-        added = []
-        known = int(db.execute("SELECT COUNT(*) FROM urls").fetchone()[0])
+    def _add(self, db: sqlite3.Connection, urls: Iterable[str], depth: int, limit: int | None) -> list[str]:
+        added: list[str] = []
+        urls = list(urls)
+        if not urls:
+            return added  # the usual case per fetched page: no COUNT(*) over the whole table
+        known = int(db.execute("SELECT COUNT(*) FROM urls").fetchone()[0]) if limit is not None else 0
         for url in urls:
             if limit is not None and known >= limit:
                 break
@@ -181,9 +182,9 @@ class Ledger:
 
     @staticmethod
     def _set_warc(db: sqlite3.Connection, warc: tuple[str, int]) -> None:
-        db.executemany(
-            "INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)",
-            [("warc_path", warc[0]), ("warc_offset", str(warc[1]))],
+        db.execute(
+            "INSERT OR REPLACE INTO meta(key, value) VALUES ('warc_path', ?), ('warc_offset', ?)",
+            (warc[0], str(warc[1])),
         )
 
     def warc_position(self) -> tuple[str, int] | None:
@@ -205,9 +206,7 @@ class Ledger:
 
     def entry(self, url: str) -> tuple[str, int, int | None, str | None] | None:
         """(state, attempts, status, error) of one URL, for tests and reports."""
-        row = self._db.execute(
-            "SELECT state, attempts, status, error FROM urls WHERE url=?", (url,)
-        ).fetchone()
+        row = self._db.execute("SELECT state, attempts, status, error FROM urls WHERE url=?", (url,)).fetchone()
         return None if row is None else (row[0], row[1], row[2], row[3])
 
 

@@ -27,9 +27,7 @@ __all__ = ["ConsoleReporter"]
 class ConsoleReporter:
     """A rich progress bar on stderr when it is a terminal; plain lines otherwise."""
 
-    def __init__(
-        self, *, quiet: bool = False, verbose: bool = False, force_terminal: bool | None = None
-    ) -> None:
+    def __init__(self, *, quiet: bool = False, verbose: bool = False, force_terminal: bool | None = None) -> None:
         self.console = Console(stderr=True, force_terminal=force_terminal)
         self.quiet = quiet
         self.verbose = verbose

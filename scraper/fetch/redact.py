@@ -52,9 +52,7 @@ def redact_url(url: str) -> str:
     if query:
         pairs = parse_qsl(query, keep_blank_values=True)
         if any(_is_secret_key(k) for k, _ in pairs):
-            query = urlencode(
-                [(k, REDACTED if _is_secret_key(k) else v) for k, v in pairs], safe="/:"
-            )
+            query = urlencode([(k, REDACTED if _is_secret_key(k) else v) for k, v in pairs], safe="/:")
     if netloc == parts.netloc and query == parts.query:
         return url
     return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))

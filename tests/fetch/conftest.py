@@ -49,9 +49,7 @@ def fake_time() -> FakeTime:
 
 def quick_config(**overrides: object) -> FetchConfig:
     """Settings for loopback tests: guard off, no politeness delay, short limits, no jitter."""
-    retry = RetryPolicy(
-        max_attempts=3, backoff_initial=1.0, backoff_jitter=0.0, soft_failure_delay=60.0
-    )
+    retry = RetryPolicy(max_attempts=3, backoff_initial=1.0, backoff_jitter=0.0, soft_failure_delay=60.0)
     values: dict[str, object] = {
         "allow_private_addresses": True,
         "per_host_delay": 0.0,
@@ -93,9 +91,7 @@ def run_crawl(
     retries: list[tuple[str, int, float, str]] = []
     ledger = Ledger(job_dir)
     try:
-        archive = open_archive(
-            tmp_path / warc_name, ledger.warc_position(), resumable=job_dir is not None
-        )
+        archive = open_archive(tmp_path / warc_name, ledger.warc_position(), resumable=job_dir is not None)
         kwargs: dict[str, object] = {}
         if fake_time is not None:
             kwargs = {"clock": fake_time.clock, "sleep": fake_time.sleep}

@@ -217,9 +217,7 @@ class FaultServer:
                 await asyncio.sleep(reply.interval)
             return True
         chunks = (
-            _bomb_chunks(reply.bomb, reply.bomb_bytes)
-            if reply.mode == "bomb"
-            else iter(lambda: b"x" * 65536, None)
+            _bomb_chunks(reply.bomb, reply.bomb_bytes) if reply.mode == "bomb" else iter(lambda: b"x" * 65536, None)
         )
         for chunk in chunks:
             writer.write(f"{len(chunk):x}\r\n".encode() + chunk + b"\r\n")

@@ -80,9 +80,7 @@ def test_read_urls(tmp_path: Path) -> None:
     assert complaints == [f"{path}:4: not an http(s) URL: ftp://x/y"]
 
 
-def test_fetch_command_end_to_end(
-    server: FaultServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_fetch_command_end_to_end(server: FaultServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """fetch writes the WARC, prints a summary with errors by kind, exits 0."""
     urls = [server.route("/a", Reply(body=page())), server.route("/b", Reply(404))]
     (tmp_path / "urls.txt").write_text("\n".join(urls))
@@ -171,11 +169,7 @@ def test_demo_server_is_crawlable(demo: str, tmp_path: Path) -> None:
         ]
     )
     assert code == 0
-    done = {
-        r.uri
-        for r in read_warc(out)
-        if r.type == "response" and r.warc.get("WARC-Scraper-Outcome") == "done"
-    }
+    done = {r.uri for r in read_warc(out) if r.type == "response" and r.warc.get("WARC-Scraper-Outcome") == "done"}
     assert {u.rsplit("/", 1)[1] for u in done} == {"", "dune.html", "emma.html", "notes.txt"}
 
 

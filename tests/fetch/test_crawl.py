@@ -49,15 +49,11 @@ def test_raw_encoded_body_is_archived_and_decodes_back(server: FaultServer, tmp_
     assert pages[0].data == body and pages[0].kind == "html"
 
 
-def test_failed_attempts_are_archived_too(
-    server: FaultServer, tmp_path: Path, fake_time: FakeTime
-) -> None:
+def test_failed_attempts_are_archived_too(server: FaultServer, tmp_path: Path, fake_time: FakeTime) -> None:
     """A 503 response is in the archive with its outcome, before the 200."""
     url = server.route("/f", Reply(503, b"busy"), Reply(body=page()))
     run = run_crawl(tmp_path, [url], quick_config(), fake_time=fake_time)
-    outcomes = [
-        r.warc.get("WARC-Scraper-Outcome") for r in read_warc(run.warc) if r.type == "response"
-    ]
+    outcomes = [r.warc.get("WARC-Scraper-Outcome") for r in read_warc(run.warc) if r.type == "response"]
     assert outcomes == ["http_503", "done"]
 
 
@@ -68,9 +64,7 @@ def test_secrets_never_reach_the_archive_or_the_ledger_errors(
     server.route(
         "/s",
         Reply(503),
-        Reply(
-            body=page(), headers=(("Content-Type", "text/html"), ("Set-Cookie", "session=SECRET5"))
-        ),
+        Reply(body=page(), headers=(("Content-Type", "text/html"), ("Set-Cookie", "session=SECRET5"))),
     )
     url = f"http://user:SECRET1@127.0.0.1:{server.port}/s?api_key=SECRET2&id=7"
     config = quick_config(headers=(("Authorization", "Bearer SECRET3"), ("Cookie", "c=SECRET4")))
@@ -121,9 +115,7 @@ def test_uncommitted_tail_is_cut_on_resume(tmp_path: Path) -> None:
     """Bytes after the ledger's committed size (a killed run's last write) are removed."""
     open_path = tmp_path / "out.warc.gz.open"
     open_path.write_bytes(b"A" * 100 + b"half a record")
-    archive = open_archive(
-        tmp_path / "out.warc.gz", (str(tmp_path / "out.warc.gz"), 100), resumable=True
-    )
+    archive = open_archive(tmp_path / "out.warc.gz", (str(tmp_path / "out.warc.gz"), 100), resumable=True)
     assert archive.offset == 100
     archive.close()
     assert (tmp_path / "out.warc.gz").read_bytes() == b"A" * 100

@@ -80,9 +80,7 @@ def test_literal_address(text: str, expected: str | None) -> None:
     assert (str(found) if found else None) == expected
 
 
-@pytest.mark.parametrize(
-    "answer", [["10.0.0.7"], ["93.184.216.34", "127.0.0.1"], ["::ffff:169.254.169.254"]]
-)
+@pytest.mark.parametrize("answer", [["10.0.0.7"], ["93.184.216.34", "127.0.0.1"], ["::ffff:169.254.169.254"]])
 def test_names_resolving_to_private_addresses_are_refused(answer: list[str]) -> None:
     """A name is refused when any address it resolves to is private (DNS rebinding)."""
 

@@ -26,9 +26,7 @@ def test_redact_url(url: str, expected: str) -> None:
     assert "SECRET" not in redact_url(url)
 
 
-@pytest.mark.parametrize(
-    "name", ["Authorization", "authorization", "Cookie", "Set-Cookie", "Proxy-Authorization"]
-)
+@pytest.mark.parametrize("name", ["Authorization", "authorization", "Cookie", "Set-Cookie", "Proxy-Authorization"])
 def test_secret_headers(name: str) -> None:
     """Credential headers lose their values, whatever their case."""
     assert redact_headers([(name, "SECRET")]) == [(name, "REDACTED")]

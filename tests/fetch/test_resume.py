@@ -48,9 +48,7 @@ def _command(urls_file: Path, out: Path, job: Path) -> list[str]:
 
 
 def _start(urls_file: Path, out: Path, job: Path) -> subprocess.Popen[bytes]:
-    return subprocess.Popen(
-        _command(urls_file, out, job), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
+    return subprocess.Popen(_command(urls_file, out, job), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 def _finish(urls_file: Path, out: Path, job: Path) -> None:
@@ -77,9 +75,7 @@ def _archived(out: Path) -> Counter[tuple[str, str]]:
     )
 
 
-def test_sigkill_at_several_points_loses_nothing_and_repeats_nothing(
-    server: FaultServer, tmp_path: Path
-) -> None:
+def test_sigkill_at_several_points_loses_nothing_and_repeats_nothing(server: FaultServer, tmp_path: Path) -> None:
     """Killed three times, then finished: same archive and ledger as an uninterrupted run."""
     urls = _serve(server)
     urls_file = tmp_path / "urls.txt"
@@ -104,9 +100,7 @@ def test_sigkill_at_several_points_loses_nothing_and_repeats_nothing(
 
     archived = _archived(out)
     assert all(n == 1 for n in archived.values()), archived
-    assert set(archived) == {(u, "done") for u in urls[:PAGES]} | {
-        (u, "http_404") for u in urls[PAGES:]
-    }
+    assert set(archived) == {(u, "done") for u in urls[:PAGES]} | {(u, "http_404") for u in urls[PAGES:]}
     assert set(_ledger(job).values()) == {"done", "gone"} and len(_ledger(job)) == len(urls)
 
     # The reference: one uninterrupted run against the same server.
@@ -116,9 +110,7 @@ def test_sigkill_at_several_points_loses_nothing_and_repeats_nothing(
     assert _ledger(ref_job) == _ledger(job)
 
 
-def test_sigint_finishes_in_flight_work_and_closes_the_archive(
-    server: FaultServer, tmp_path: Path
-) -> None:
+def test_sigint_finishes_in_flight_work_and_closes_the_archive(server: FaultServer, tmp_path: Path) -> None:
     """SIGINT: exit 130, WARC renamed from .open, every ledger 'done' is in the WARC."""
     urls = _serve(server)
     urls_file = tmp_path / "urls.txt"

@@ -70,9 +70,7 @@ def test_503_503_200(server: FaultServer, tmp_path: Path, fake_time: FakeTime) -
     assert run.ledger_rows[url][:2] == ("done", 3)
 
 
-def test_429_retry_after_is_honoured(
-    server: FaultServer, tmp_path: Path, fake_time: FakeTime
-) -> None:
+def test_429_retry_after_is_honoured(server: FaultServer, tmp_path: Path, fake_time: FakeTime) -> None:
     """A 429 with Retry-After: 7 waits exactly 7 s, then succeeds."""
     url = server.route("/limited", Reply(429, headers=(("Retry-After", "7"),)), Reply(body=page()))
     run = run_crawl(tmp_path, [url], quick_config(), fake_time=fake_time)
@@ -89,9 +87,7 @@ def test_retry_after_is_capped(server: FaultServer, tmp_path: Path, fake_time: F
     assert [r[2] for r in run.retries] == [30.0]
 
 
-def test_gives_up_after_max_attempts(
-    server: FaultServer, tmp_path: Path, fake_time: FakeTime
-) -> None:
+def test_gives_up_after_max_attempts(server: FaultServer, tmp_path: Path, fake_time: FakeTime) -> None:
     """Always 503: exactly max_attempts requests, then the URL is failed for this run."""
     url = server.route("/down", Reply(503))
     run = run_crawl(tmp_path, [url], quick_config(), fake_time=fake_time)
@@ -112,9 +108,7 @@ def test_gone_is_final(server: FaultServer, tmp_path: Path, status: int) -> None
 
 
 @pytest.mark.parametrize("status", [408, 500, 502, 504])
-def test_other_retry_statuses(
-    server: FaultServer, tmp_path: Path, fake_time: FakeTime, status: int
-) -> None:
+def test_other_retry_statuses(server: FaultServer, tmp_path: Path, fake_time: FakeTime, status: int) -> None:
     """408, 500, 502 and 504 are retried like 503."""
     url = server.route("/s", Reply(status), Reply(body=page()))
     run = run_crawl(tmp_path, [url], quick_config(), fake_time=fake_time)
@@ -123,9 +117,7 @@ def test_other_retry_statuses(
 
 
 @pytest.mark.parametrize("status", [401, 403, 501])
-def test_final_http_errors_are_not_retried(
-    server: FaultServer, tmp_path: Path, status: int
-) -> None:
+def test_final_http_errors_are_not_retried(server: FaultServer, tmp_path: Path, status: int) -> None:
     """401, 403 and 501 fail at once (the next run may try again)."""
     url = server.route("/no", Reply(status))
     run = run_crawl(tmp_path, [url], quick_config())
@@ -133,9 +125,7 @@ def test_final_http_errors_are_not_retried(
     assert run.state(url) == "failed"
 
 
-def test_truncated_body_is_retried(
-    server: FaultServer, tmp_path: Path, fake_time: FakeTime
-) -> None:
+def test_truncated_body_is_retried(server: FaultServer, tmp_path: Path, fake_time: FakeTime) -> None:
     """A body shorter than its Content-Length is retried, then the good copy is kept."""
     url = server.route("/cut", Reply(body=page(), mode="short"), Reply(body=page()))
     run = run_crawl(tmp_path, [url], quick_config(), fake_time=fake_time)
@@ -144,9 +134,7 @@ def test_truncated_body_is_retried(
     assert run.state(url) == "done"
 
 
-def test_dropped_connection_is_retried(
-    server: FaultServer, tmp_path: Path, fake_time: FakeTime
-) -> None:
+def test_dropped_connection_is_retried(server: FaultServer, tmp_path: Path, fake_time: FakeTime) -> None:
     """A connection closed without an answer is a transport error, retried."""
     url = server.route("/drop", Reply(mode="close"), Reply(body=page()))
     run = run_crawl(tmp_path, [url], quick_config(), fake_time=fake_time)
@@ -154,9 +142,7 @@ def test_dropped_connection_is_retried(
     assert run.state(url) == "done"
 
 
-def test_soft_failure_is_retried_later_not_emitted(
-    server: FaultServer, tmp_path: Path, fake_time: FakeTime
-) -> None:
+def test_soft_failure_is_retried_later_not_emitted(server: FaultServer, tmp_path: Path, fake_time: FakeTime) -> None:
     """A 200 'Robot check' page is archived as a soft failure and retried after 60 s."""
     captcha = b"<html><head><title>Robot Check</title></head><body>Type the characters</body>"
     url = server.route("/captcha", Reply(body=captcha), Reply(body=page("Dune")))
@@ -166,9 +152,7 @@ def test_soft_failure_is_retried_later_not_emitted(
     assert run.stats.errors["soft_failure"] == 1
 
 
-def test_retry_later_does_not_block_other_urls(
-    server: FaultServer, tmp_path: Path, fake_time: FakeTime
-) -> None:
+def test_retry_later_does_not_block_other_urls(server: FaultServer, tmp_path: Path, fake_time: FakeTime) -> None:
     """While one URL waits for its retry, the only worker fetches the others."""
     slow = server.route("/wait", Reply(503, headers=(("Retry-After", "50"),)), Reply(body=page()))
     others = [server.route(f"/p{i}", Reply(body=page())) for i in range(3)]

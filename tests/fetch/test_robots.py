@@ -34,9 +34,7 @@ def test_status_table(status: int | None, allowed: bool) -> None:
     assert rules_from_response(status, b"", "bot").allows("http://h/p", "bot") is allowed
 
 
-def test_robots_503_disallows_the_host(
-    server: FaultServer, tmp_path: Path, fake_time: FakeTime
-) -> None:
+def test_robots_503_disallows_the_host(server: FaultServer, tmp_path: Path, fake_time: FakeTime) -> None:
     """robots.txt answering 503: no page of the host is requested; URLs end failed."""
     server.route("/robots.txt", Reply(503, headers=ROBOTS))
     url = server.route("/book", Reply(body=page()))
@@ -54,9 +52,7 @@ def test_robots_404_allows_everything(server: FaultServer, tmp_path: Path) -> No
     assert run.state(url) == "done"
 
 
-def test_disallowed_path_is_refused_and_never_requested(
-    server: FaultServer, tmp_path: Path
-) -> None:
+def test_disallowed_path_is_refused_and_never_requested(server: FaultServer, tmp_path: Path) -> None:
     """A Disallow rule for our agent refuses the URL without sending it."""
     server.route(
         "/robots.txt",
@@ -71,9 +67,7 @@ def test_disallowed_path_is_refused_and_never_requested(
     assert server.hits["/robots.txt"] == 1
 
 
-def test_crawl_delay_spaces_requests(
-    server: FaultServer, tmp_path: Path, fake_time: FakeTime
-) -> None:
+def test_crawl_delay_spaces_requests(server: FaultServer, tmp_path: Path, fake_time: FakeTime) -> None:
     """Crawl-delay: 5 makes requests to the host start 5 s apart."""
     server.route("/robots.txt", Reply(body=b"User-agent: *\nCrawl-delay: 5\n", headers=ROBOTS))
     urls = [server.route(f"/b{i}", Reply(body=page())) for i in range(3)]
