@@ -19,8 +19,8 @@ from scraper.blocks import Block
 from scraper.candidates import Candidate, SourceName
 from scraper.labels import DESCRIPTION_LABELS, EXCERPT_LABELS, field_for_label
 from scraper.parse import ParsedPage
-from scraper.text_title import is_sentence, text_title_candidates
-from scraper.values import find_isbns, parse_date, split_publisher_imprint
+from scraper.text_title import text_title_candidates
+from scraper.values import find_isbns, is_sentence, parse_date, split_publisher_imprint
 
 __all__ = ["anchored_text", "block_candidates", "lead_prose", "section_text", "split_people"]
 

@@ -22,22 +22,22 @@ from scraper.blocks import Block
 from scraper.candidates import Candidate
 from scraper.fuse import clean_title
 from scraper.labels import DESCRIPTION_LABELS, field_for_label
-from scraper.values import parse_date
+from scraper.values import is_sentence, parse_date
 
-__all__ = ["is_sentence", "text_title_candidates"]
+__all__ = ["text_title_candidates"]
 
 # Where a page glues chrome onto a title: "Title | Site", "Title - Site", "Title: Site".
 TITLE_SEPARATOR = re.compile(r"\s+[|/–—-]\s+|\s*[:：]\s+")
 _ISBN_IN_LINE = re.compile(r"(?<!\d)97[89]\d{10}(?!\d)|(?<!\d)\d{9}[\dX](?!\d)")
 _BY = re.compile(r"^(?P<title>.{2,150}?)\s+(?:by|von|door|por|par)\s+(?P<names>\S.{1,80})$", re.I)
-# Labels that sit right under a record's title (prices, formats and dates also
-# label offer boxes elsewhere on store pages, so they are no anchor).
 # "by Mark Twain", and "German Edition by hermann-hesse (Author)" /
 # "Edición en Inglés de Raymond Murphy (Autor)" on stores.
 _BYLINE = re.compile(
     r"^(?:by|von|door|por|par)\s+\S|\b(?:by|von|door|por|par|de)\s+\S.*\((?:author|autor|auteur|verfasser|writer)\)",
     re.I,
 )
+# Labels that sit right under a record's title (prices, formats and dates also
+# label offer boxes elsewhere on store pages, so they are no anchor).
 _META_FIELDS = frozenset({"author", "publisher", "isbn"})
 _TIGHT_LABEL = re.compile(r"^[^：:]{1,12}(?:：|:\S)")
 _WINDOW = 400  # lines: long menus come first on store pages
@@ -58,46 +58,6 @@ class _Line:
         if points:
             self.score += points
             self.why.append((cue, points))
-
-
-_NAME_PARTICLES = frozenset(
-    [
-        "and",
-        "und",
-        "et",
-        "y",
-        "en",
-        "e",
-        "i",
-        "de",
-        "da",
-        "di",
-        "del",
-        "della",
-        "der",
-        "den",
-        "van",
-        "von",
-        "du",
-        "la",
-        "le",
-        "las",
-        "los",
-        "ter",
-        "ten",
-        "zu",
-    ]
-)
-
-
-def is_sentence(names: str) -> bool:
-    """True when a byline's "names" read as prose: several lower-case words that are no name particles.
-
-    >>> is_sentence("signing up, you agree to our Privacy Policy"), is_sentence("Ludwig van Beethoven and hermann-hesse")
-    (True, False)
-    """
-    lower = [w for w in re.findall(r"[^\W\d_][\w'-]*", names) if w[0].islower() and w not in _NAME_PARTICLES]
-    return len(lower) >= 2
 
 
 def _names_a_person(text: str) -> bool:
@@ -134,6 +94,28 @@ def _may_be_title(block: Block, people: set[str]) -> bool:
     if fold(text) in people or field_for_label(text) or match_phrase(text):
         return False
     return text.strip().isdigit() or not (len(text) < 30 and parse_date(text))  # "1984" may be a title
+
+
+def _is_word_at(text: str, key: str, start: int) -> bool:
+    """``key`` stands in ``text`` at ``start`` as whole words (as ``(?<!\\w)key(?!\\w)`` would)."""
+    end = start + len(key)
+    before = text[start - 1] if start > 0 else " "
+    after = text[end] if end < len(text) else " "
+    return not (before.isalnum() or before == "_") and not (after.isalnum() or after == "_")
+
+
+def _holds_word(text: str, key: str) -> bool:
+    """``key`` occurs in ``text`` as whole words (plain ``find``: no pattern compiled per line).
+
+    >>> _holds_word("the dune sea", "dune"), _holds_word("dunes", "dune")
+    (True, False)
+    """
+    start = text.find(key)
+    while start >= 0:
+        if _is_word_at(text, key, start):
+            return True
+        start = text.find(key, start + 1)
+    return False
 
 
 def _names_people(text: str, people: set[str]) -> bool:
@@ -219,10 +201,10 @@ def _scored_lines(blocks: list[Block], people: set[str]) -> dict[str, _Line]:
                 continue
             lines[key] = _Line(text, i, [i])
     for key, line in lines.items():
-        pattern = re.compile(r"(?<!\w)" + re.escape(key) + r"(?!\w)")
         repeats = exact[key]
-        wrapped = sum(1 for f in short if f != key and f.startswith(key) and pattern.match(f))
-        inside = sum(1 for f in short if not f.startswith(key) and pattern.search(f))
+        holding = [f for f in short if key in f and f != key]
+        wrapped = sum(1 for f in holding if f.startswith(key) and _is_word_at(f, key, 0))
+        inside = sum(1 for f in holding if not f.startswith(key) and _holds_word(f, key))
         # A title is printed two to four times; a line printed more often is an
         # offer box's or a list's furniture ("Sold by", "Subtotal").
         furniture = repeats > 4
@@ -237,7 +219,7 @@ def _scored_lines(blocks: list[Block], people: set[str]) -> dict[str, _Line]:
         one_word = " " not in key and _alpha(key) == len(key) and not any(c >= "\u3000" for c in key)
         if one_word and wrapped >= 2:
             line.add("category", -1.0 - 0.5 * min(wrapped, 6))
-        if len(key) >= 4 and pattern.search(prose):
+        if len(key) >= 4 and _holds_word(prose, key):
             line.add("in_prose", 0.8)
         distance, line.near = min(((a - at, at) for a in anchors for at in line.at if a > at), default=(99, -1))
         if key in with_byline:

@@ -20,6 +20,7 @@ from scraper.records import check_iso_date
 __all__ = [
     "clean_person_name",
     "find_isbns",
+    "is_sentence",
     "parse_date",
     "parse_language",
     "parse_pages",
@@ -75,8 +76,8 @@ def clean_person_name(raw: str) -> str | None:
     name = " ".join(name.split())
     if not name or len(name) > 80 or len(name.split()) > 6 or re.search(r"\d{2,}|https?:|@", name):
         return None
-    # Names hold at most one lower-case particle ("van", "de"); more is a sentence.
-    if sum(1 for w in name.split() if w[0].islower() and w not in _PARTICLES) >= 2:
+    # Names hold lower-case particles ("van", "de"), and at most one other lower-case word.
+    if is_sentence(name):
         return None
     if fold(name) in _NOT_NAMES:
         return None
@@ -112,6 +113,20 @@ _PARTICLES = frozenset(
         "das",
     }
 )
+
+_CONJUNCTIONS = frozenset({"and", "und", "et", "en", "i"})
+
+
+def is_sentence(names: str) -> bool:
+    """True when a byline's "names" read as prose: several lower-case words that are no name particles.
+
+    >>> is_sentence("signing up, you agree to our Privacy Policy"), is_sentence("Ludwig van Beethoven and hermann-hesse")
+    (True, False)
+    """
+    words = re.findall(r"[^\W\d_][\w'-]*", names)
+    lower = [w for w in words if w[0].islower() and w not in _PARTICLES and w not in _CONJUNCTIONS]
+    return len(lower) >= 2
+
 
 # Strings that sit where a name should be when a widget failed (Zotero #1527).
 _NOT_NAMES = frozenset(
