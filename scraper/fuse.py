@@ -404,6 +404,21 @@ def _record(fused: Fused, name: str, choice: tuple[str, str, list[tuple[str, str
         fused.provenance.append(Provenance(field=name, chosen=value, source=source, rejected=tuple(rejected[:5])))
 
 
+def _short_value(value: str) -> str | None:
+    """An edition detail as shown, or None when it is empty or a paragraph, not a detail.
+
+    A tooltip's "?" glyph and text glued after the value are cut:
+
+    >>> _short_value("hc?Hardcover. Used for all hardbacks of any size."), _short_value("Paperback")
+    ('hc', 'Paperback')
+    """
+    value = _TOOLTIP.sub("", value).strip(" :;,")
+    return value if 0 < len(value) <= 120 else None
+
+
+_TOOLTIP = re.compile(r"\s*\?\s*[A-Z][^?]*\.$")
+
+
 def _publisher(value: str) -> str | None:
     publisher, _ = split_publisher_imprint(value)
     if publisher and (len(publisher) > 120 or not re.search(r"[^\W\d_]", publisher)):
@@ -435,6 +450,8 @@ def fuse(candidates: list[Candidate], visible: set[str] = frozenset()) -> Fused:
     _record(fused, "language", _choose("language", candidates, parse_language))
     _record(fused, "pages", _choose("pages", candidates, lambda v: str(p) if (p := parse_pages(v)) else None))
     _record(fused, "series", _choose("series", candidates, lambda v: v.strip() or None))
+    for name in ("format", "edition", "original_title"):
+        _record(fused, name, _choose(name, candidates, _short_value))
     _record(fused, "url", _choose("url", candidates, lambda v: v if v.startswith("http") else None))
     seen: set[str] = set()
     for cand in candidates:

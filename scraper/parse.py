@@ -413,6 +413,26 @@ def _is_section_label(text: str) -> bool:
     return key in DESCRIPTION_LABELS or key in EXCERPT_LABELS
 
 
+def _is_other_label(pending: str, text: str) -> bool:
+    """True when ``text``, after the label ``pending``, is a label of its own, not its value.
+
+    A binding or an edition is named with words that label page counts elsewhere
+    ("Paperback: 320 pages", "Auflage"): under "Binding" they are the value.
+
+    >>> _is_other_label("Publisher", "ISBN"), _is_other_label("Einband", "Taschenbuch"), _is_other_label("Auflage", "35. Auflage")
+    (True, False, False)
+    """
+    if len(text) > 40:
+        return False
+    named = field_for_label(text.rstrip(" :："))
+    if named is None:
+        return False
+    return not (field_for_label(pending) in _DETAIL_LABELS and named in _DETAIL_LABELS | {"pages"})
+
+
+_DETAIL_LABELS = frozenset({"format", "edition"})
+
+
 def pair_labels(blocks: list[Block]) -> list[Block]:
     """Attach label/value pairs: "Label: value" in one block, or a label block then its value.
 
@@ -433,7 +453,7 @@ def pair_labels(blocks: list[Block]) -> list[Block]:
             out.append(block)
             pending = ""
             continue
-        if pending and not block.heading and not (len(text) <= 40 and field_for_label(text.rstrip(" :："))):
+        if pending and not block.heading and not _is_other_label(pending, text):
             out.append(replace(block, label=pending, value=text))
             pending = ""
             continue

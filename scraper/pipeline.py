@@ -269,6 +269,9 @@ def clean_page(
             truncated=truncated,
             subjects=tuple(fused.subjects),
             series=fused.values.get("series"),
+            format=fused.values.get("format"),
+            edition=fused.values.get("edition"),
+            original_title=fused.values.get("original_title"),
             url=fused.values.get("url") or page.url,
             source=source,
             # Removals are built by our own steps: construct without re-validating

@@ -160,6 +160,9 @@ class Book(BaseModel):
     truncated: bool = False
     subjects: tuple[str, ...] = ()
     series: str | None = None
+    format: str | None = None  # binding or medium as shown: "Paperback", "Gebundene Ausgabe", "EPUB"
+    edition: str | None = None  # the edition statement as shown: "2nd edition", "Deutsche Erstausgabe"
+    original_title: str | None = None  # the title of the work in its original language, when shown
     url: str | None = None
     source: Source
     removed: tuple[Removal, ...] = ()

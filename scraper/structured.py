@@ -207,6 +207,10 @@ def _book_candidates(item: dict[str, Any], source: SourceName) -> Iterator[Candi
         yield Candidate("series", series, source)
     if fmt := _scalar(item.get("bookFormat")):
         yield Candidate("format", fmt.rsplit("/", 1)[-1], source)
+    if edition := _scalar(item.get("bookEdition")):
+        yield Candidate("edition", edition, source)
+    if original := _scalar(item.get("translationOfWork")):
+        yield Candidate("original_title", original, source)
 
 
 def _read_jsonld(page: ParsedPage, data: StructuredData) -> None:
