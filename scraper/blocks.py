@@ -29,7 +29,6 @@ class Block:
     expander_after: bool = False  # a "Read more" toggle followed this block: its text may be cut short
 
 
-
 @dataclass(frozen=True, slots=True)
 class Removed:
     """A block a normalizer cut, with the rule that cut it."""

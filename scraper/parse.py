@@ -14,6 +14,7 @@ A text dump becomes one block per non-empty line, which is how WET files and
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
@@ -108,155 +109,312 @@ _WRAPPER_SHARE = 0.4
 _HEADING = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 
 
-_CHROME_SELECTORS: tuple[tuple[str, str], ...] = (
-    # (chrome kind, CSS selector). The first match for an element wins, so the
-    # invisible kinds come first: hidden text is hidden wherever it sits.
-    ("hidden", "[hidden], [aria-hidden=true], [style*='display:none'], [style*='display: none']"),
-    ("dialog", "dialog, [role=dialog], [role=alertdialog], [aria-modal=true]"),
-    ("alert", "[role=alert]"),
-    ("search", "[role=search]"),
-    ("nav", "nav, [role=navigation], [role=menu], [role=menubar], [role=tablist]"),
-    ("header", "header, [role=banner]"),
-    ("footer", "footer, [role=contentinfo]"),
-    ("aside", "aside, [role=complementary]"),
-    ("button", "button, [role=button], [role=toolbar]"),
-    ("select", "select"),
-    ("form", "form"),
-)
+# Page furniture, by kind. The first kind an element matches wins, so the
+# invisible kinds come first: hidden text is hidden wherever it sits. As CSS:
+#   hidden  [hidden], [aria-hidden=true], [style*='display:none'], [style*='display: none']
+#   dialog  dialog, [role=dialog], [role=alertdialog], [aria-modal=true]
+#   alert   [role=alert]
+#   search  [role=search]
+#   nav     nav, [role=navigation], [role=menu], [role=menubar], [role=tablist]
+#   header  header, [role=banner]
+#   footer  footer, [role=contentinfo]
+#   aside   aside, [role=complementary]
+#   button  button, [role=button], [role=toolbar]
+#   select  select
+#   form    form
+# Matching is split in two so the page is searched once, not once per kind:
+# one Lexbor query finds the few elements that carry any of these attributes
+# (_marks matches them in Python, with the selectors' exact semantics), and
+# the walk, which looks at every element's tag anyway, matches the tags.
+_MARK_QUERY = "[hidden], [aria-hidden], [style], [role], [aria-modal]"
+_ROLE_KIND = {
+    "dialog": "dialog",
+    "alertdialog": "dialog",
+    "alert": "alert",
+    "search": "search",
+    "navigation": "nav",
+    "menu": "nav",
+    "menubar": "nav",
+    "tablist": "nav",
+    "banner": "header",
+    "contentinfo": "footer",
+    "complementary": "aside",
+    "button": "button",
+    "toolbar": "button",
+}
+_TAG_KIND = {
+    "dialog": "dialog",
+    "nav": "nav",
+    "header": "header",
+    "footer": "footer",
+    "aside": "aside",
+    "button": "button",
+    "select": "select",
+    "form": "form",
+}
+_KIND_ORDER = ("hidden", "dialog", "alert", "search", "nav", "header", "footer", "aside", "button", "select", "form")
+_PAGE_LEVEL_KINDS = frozenset({"header", "footer"})  # not furniture inside <article> or <main>
+_UNBOUNDED_KINDS = frozenset({"hidden", "button", "select"})  # never taken for a wrapper
 
 
-def _inside_sectioning(node: LexborNode) -> bool:
-    parent = node.parent
-    while parent is not None:
-        if parent.tag in _SECTIONING:
-            return True
-        parent = parent.parent
-    return False
+def _chrome_kinds(tag: str | None, attrs: dict[str, str | None]) -> tuple[str, ...]:
+    """Every chrome kind an element matches, in precedence order.
 
-
-def _find_chrome(body: LexborNode, body_len: int) -> dict[int, str]:
-    """Map each page-furniture element (by ``mem_id``) to its chrome kind.
-
-    Selectors run in Lexbor, so the walk only pays a dict lookup per element.
+    >>> _chrome_kinds("nav", {"role": "banner", "style": "x; display: none"})
+    ('hidden', 'nav', 'header')
+    >>> _chrome_kinds("div", {"aria-hidden": "TRUE", "role": None})
+    ()
     """
-    found: dict[int, str] = {}
-    limit = _WRAPPER_SHARE * max(body_len, 1)
-    for kind, selector in _CHROME_SELECTORS:
-        for node in body.css(selector):
-            key = node.mem_id
-            if key in found:
+    found: list[str] = []
+    style = attrs.get("style")
+    if (
+        "hidden" in attrs
+        or attrs.get("aria-hidden") == "true"
+        or (style is not None and ("display:none" in style or "display: none" in style))
+    ):
+        found.append("hidden")
+    if attrs.get("aria-modal") == "true":
+        found.append("dialog")
+    role = attrs.get("role")
+    for kind in (_ROLE_KIND.get(role) if role is not None else None, _TAG_KIND.get(tag) if tag is not None else None):
+        if kind is not None and kind not in found:
+            found.append(kind)
+    if len(found) > 1:
+        found.sort(key=_KIND_ORDER.index)
+    return tuple(found)
+
+
+def _aria_level(attrs: dict[str, str | None]) -> int:
+    """The heading level an element with role=heading claims (2 when it does not say)."""
+    level = attrs.get("aria-level") or "2"
+    return int(level) if level.isdigit() else 2
+
+
+def _marks(body: LexborNode) -> dict[int, tuple[tuple[str, ...], int]]:
+    """Elements (by ``mem_id``) whose attributes make them furniture or a heading.
+
+    Each maps to its chrome kinds (its tag's included, in precedence order) and
+    its ARIA heading level (0 when it is no heading).
+    """
+    marks: dict[int, tuple[tuple[str, ...], int]] = {}
+    seen: set[int] = set()  # an element matching two of the selectors is listed twice
+    for node in body.css(_MARK_QUERY):
+        key = node.mem_id
+        if key in seen:
+            continue
+        seen.add(key)
+        attrs = node.attributes
+        role = attrs.get("role")
+        style = attrs.get("style")
+        if not (
+            role in _ROLE_KIND
+            or role == "heading"
+            or "hidden" in attrs
+            or attrs.get("aria-hidden") == "true"
+            or attrs.get("aria-modal") == "true"
+            or (style is not None and ("display:none" in style or "display: none" in style))
+        ):
+            continue  # a style or role that marks nothing: the walk matches its tag alone
+        kinds = _chrome_kinds(node.tag, attrs)
+        level = _aria_level(attrs) if role == "heading" else 0
+        if kinds or level:
+            marks[key] = (kinds, level)
+    return marks
+
+
+def _tag_ids(names: list[str]) -> dict[str, int]:
+    """Lexbor's numeric tag id for each standard tag name (the walk compares ints, not strings)."""
+    ids: dict[str, int] = {}
+    for name in names:
+        node = LexborHTMLParser(f"<body><{name}></{name}></body>").css_first(name)
+        if node is None or node.tag != name:
+            raise RuntimeError(f"selectolax does not know the tag {name!r}")
+        ids[name] = node.tag_id
+    return ids
+
+
+def _text_id() -> int:
+    """Lexbor's tag id for text nodes."""
+    p = LexborHTMLParser("<p>x</p>").css_first("p")
+    text = p.first_child if p is not None else None
+    if text is None or text.tag != "-text":
+        raise RuntimeError("selectolax gives text nodes no tag id")
+    return text.tag_id
+
+
+_TEXT_ID = _text_id()
+_INLINE_IDS = frozenset(_tag_ids(sorted(_INLINE)).values())
+_A_ID = _tag_ids(["a"])["a"]
+_BR_ID = _tag_ids(["br"])["br"]
+_HEADING_IDS = {tag_id: _HEADING[name] for name, tag_id in _tag_ids(sorted(_HEADING)).items()}
+_SECTIONING_IDS = frozenset(_tag_ids(sorted(_SECTIONING)).values())
+_TAG_KIND_IDS = {tag_id: (_TAG_KIND[name],) for name, tag_id in _tag_ids(sorted(_TAG_KIND)).items()}
+_PATH_STOP_IDS = frozenset(_tag_ids(["body", "html"]).values())  # a DOM path stops below <body>
+_HTML_ID = _tag_ids(["html"])["html"]
+
+
+def _walk(body: LexborNode, marks: dict[int, tuple[tuple[str, ...], int]]) -> list[Block]:
+    """One pass over the body, emitting blocks in document order.
+
+    A block is a run of text between two block-level boundaries (the start or
+    end of any element that is not inline, a ``<br>``, a chrome element),
+    tagged with the innermost block-level element around it. A chrome element
+    becomes one block flagged with its kind, and its subtree is not walked.
+
+    The hot loop of the whole tool: tag ids instead of tag names, and tag
+    names, DOM paths and the page's text length looked up only when needed.
+    Each run is checked for mojibake on its own (``normalize_text``'s default):
+    a run is a stretch of the body's text, so the checks find exactly what one
+    check of the whole body's text would.
+    """
+    blocks: list[Block] = []
+    emit = blocks.append
+    parts: list[str] = []
+    add = parts.append
+    link_chars = 0
+    limit = -1.0  # the wrapper limit, once the body's text length is known
+    names: dict[int, str | None] = {}  # tag id -> tag name, for this document
+    steps: dict[int, str] = {}  # mem_id -> path step of a block's parent ("tag.first-class")
+    path_stop = _PATH_STOP_IDS
+    inline = _INLINE_IDS
+    text_id = _TEXT_ID
+    a_id = _A_ID
+    br_id = _BR_ID
+    headings = _HEADING_IDS
+    sectioning = _SECTIONING_IDS
+    tag_kinds = _TAG_KIND_IDS
+    recurse: list[Callable[[LexborNode, int, LexborNode | None, str, bool, bool], None]] = []
+
+    def path_of(node: LexborNode, name: str) -> str:
+        # A short DOM-path signature: the element and its parent, as "tag.first-class".
+        step = _step(name, node)
+        parent = node.parent
+        if parent is None or parent.tag_id in path_stop:
+            return step
+        key = parent.mem_id
+        parent_step = steps.get(key)
+        if parent_step is None:
+            parent_step = steps[key] = _step(parent.tag or "", parent)
+        return f"{parent_step}>{step}"
+
+    def chrome_kind(node: LexborNode, kinds: tuple[str, ...], in_section: bool) -> str:
+        # The first kind whose conditions hold: header/footer only at page level,
+        # and no element holding _WRAPPER_SHARE of the page's text (a wrapper).
+        nonlocal limit
+        length = -1
+        for kind in kinds:
+            if in_section and kind in _PAGE_LEVEL_KINDS:
                 continue
-            if kind in {"header", "footer"} and _inside_sectioning(node):
-                continue
-            if kind not in {"hidden", "button", "select"} and len(node.text(deep=True)) > limit:
-                continue  # a wrapper around the page, not furniture
-            found[key] = kind
-    return found
+            if kind not in _UNBOUNDED_KINDS:
+                if limit < 0:
+                    limit = _WRAPPER_SHARE * max(len(body.text(deep=True)), 1)
+                if length < 0:
+                    length = len(node.text(deep=True))
+                if length > limit:
+                    continue
+            return kind
+        return ""
 
-
-class _Walker:
-    """One pass over the body, emitting blocks in document order."""
-
-    def __init__(self, chrome: dict[int, str], aria_headings: dict[int, int], *, mojibake: bool) -> None:
-        self.chrome = chrome
-        self.aria_headings = aria_headings
-        self.mojibake = mojibake  # only look for mojibake per block when the page has some
-        self.blocks: list[Block] = []
-        self.parts: list[str] = []
-        self.link_chars = 0
-
-    def flush(self, tag: str, heading: int, block_node: LexborNode | None) -> None:
-        raw = "".join(self.parts)
-        self.parts = []
-        link_chars, self.link_chars = self.link_chars, 0
+    def flush(block: LexborNode | None, name: str, heading: int) -> None:
+        # Turn the pending run into a block. Most runs are the indentation between
+        # two elements: those are dropped before any other work.
+        nonlocal link_chars
+        raw = "".join(parts)
+        parts.clear()
         if raw.isspace():
-            return
-        text = normalize_text(raw, check_mojibake=self.mojibake)
+            return  # (no link text either: link_chars counts stripped text)
+        chars, link_chars = link_chars, 0
+        text = normalize_text(raw)
         if not text:
             return
-        density = min(1.0, link_chars / max(len(raw.strip()), 1))
-        path = _path_of(block_node) if block_node is not None else ""
-        self.blocks.append(Block(text=text, tag=tag, heading=heading, link_density=density, path=path))
-
-    def emit_chrome(self, node: LexborNode, kind: str) -> None:
-        # Furniture is not walked node by node: the whole element becomes one
-        # block flagged with its chrome kind, which the residue step records
-        # as one removal ("this nav bar"), and the walk skips its subtree.
-        text = normalize_text(node.text(deep=True, separator=" "), check_mojibake=self.mojibake)
-        if text:
-            self.blocks.append(Block(text=text, tag=node.tag or "div", chrome=kind, path=_path_of(node)))
+        density = min(1.0, chars / max(len(raw.strip()), 1))
+        emit(Block(text, name, heading, "", density, "" if block is None else path_of(block, name)))
 
     def walk(
-        self, node: LexborNode, heading: int, block_tag: str, block_node: LexborNode | None, in_link: bool
+        node: LexborNode, heading: int, block: LexborNode | None, block_name: str, in_link: bool, in_section: bool
     ) -> None:
-        # The hot loop of the whole tool: locals instead of attribute lookups,
-        # and flush() only called when there is text to flush.
-        chrome = self.chrome
-        inline = _INLINE
-        parts = self.parts
+        nonlocal link_chars
         for child in node.iter(include_text=True):
-            tag = child.tag
-            if tag == "-text":
-                text = child.text_content or ""
-                parts.append(text)
+            tag_id = child.tag_id
+            if tag_id == text_id:
+                add(child.text_content or "")
                 if in_link:
-                    self.link_chars += len(text.strip())
+                    link_chars += len(parts[-1].strip())
                 continue
-            if tag is None or tag[0] in "#-":
-                continue
-            if chrome:
-                kind = chrome.get(child.mem_id)
-                if kind is not None:
+            mark = marks.get(child.mem_id) if marks else None
+            kinds = tag_kinds.get(tag_id) if mark is None else mark[0]
+            if kinds:
+                kind = chrome_kind(child, kinds, in_section)
+                if kind:
+                    # Furniture is not walked node by node: the whole element becomes one
+                    # block flagged with its chrome kind, which the residue step records
+                    # as one removal ("this nav bar"), and the walk skips its subtree.
                     if parts:
-                        self.flush(block_tag, heading, block_node)
-                        parts = self.parts
-                    self.emit_chrome(child, kind)
+                        flush(block, block_name, heading)
+                    text = normalize_text(_spaced_text(child))
+                    if text:
+                        tag = child.tag
+                        emit(Block(text, tag or "div", 0, kind, 0.0, path_of(child, tag or "")))
                     continue
-            if tag in inline:
-                first = child.child
+            if tag_id in inline:
+                first = child.first_child
                 if first is None:
                     continue
-                if first.next is None and first.tag == "-text":
+                if first.next is None and first.tag_id == text_id:
                     # the common inline element: one text node, no recursion needed
                     text = first.text_content or ""
-                    parts.append(text)
-                    if in_link or tag == "a":
-                        self.link_chars += len(text.strip())
+                    add(text)
+                    if in_link or tag_id == a_id:
+                        link_chars += len(text.strip())
                     continue
-                self.walk(child, heading, block_tag, block_node, in_link or tag == "a")
-                parts = self.parts
+                recurse[0](child, heading, block, block_name, in_link or tag_id == a_id, in_section)
                 continue
+            name = names.get(tag_id, "")
+            if name == "":
+                name = names[tag_id] = child.tag
+            if name is None or name[0] in "#-":
+                continue  # comments, doctypes: no text, no boundary
             if parts:
-                self.flush(block_tag, heading, block_node)
-                parts = self.parts
-            if tag == "br":
+                if len(parts) == 1 and parts[0].isspace():
+                    parts.clear()  # the indentation before a block: the commonest run of all
+                else:
+                    flush(block, block_name, heading)
+            if tag_id == br_id:
                 continue
-            level = _HEADING.get(tag, 0) or self.aria_headings.get(child.mem_id, 0) or heading
-            if child.child is not None:
-                self.walk(child, level, tag, child, in_link)
-                if self.parts:
-                    self.flush(tag, level, child)
-                parts = self.parts
+            level = headings.get(tag_id, 0) or (0 if mark is None else mark[1]) or heading
+            if child.first_child is not None:
+                recurse[0](child, level, child, name, in_link, in_section or tag_id in sectioning)
+                if parts:
+                    flush(child, name, level)
+
+    # walk() recurses through this list rather than its own name: a function in its
+    # own closure is a reference cycle, which would keep the whole Lexbor document
+    # alive until the next garbage collection.
+    recurse.append(walk)
+    try:
+        walk(body, 0, None, "body", False, False)
+    finally:
+        recurse.clear()
+    if parts:
+        flush(None, "body", 0)
+    return blocks
 
 
-def _path_of(node: LexborNode) -> str:
-    """A short DOM-path signature: the element and its parent, as "tag.first-class"."""
-    steps: list[str] = []
-    current: LexborNode | None = node
-    while current is not None and len(steps) < 2 and current.tag not in {"body", "html", None}:
-        cls = current.attrs.get("class")
-        tag = current.tag or ""
-        steps.append(f"{tag}.{cls.split()[0]}" if cls and cls.strip() else tag)
-        current = current.parent
-    return ">".join(reversed(steps))
+def _spaced_text(node: LexborNode) -> str:
+    """A chrome element's text, its text nodes joined by spaces.
+
+    Whitespace-only text nodes are left out: once whitespace is folded the text
+    is the same, unless it has mojibake, where ftfy gets it exactly as it was.
+    """
+    text = node.text(deep=True, separator=" ", skip_empty=True)
+    if has_mojibake(text):
+        return node.text(deep=True, separator=" ")
+    return text
 
 
-def _aria_headings(body: LexborNode) -> dict[int, int]:
-    levels: dict[int, int] = {}
-    for node in body.css("[role=heading]"):
-        level = node.attributes.get("aria-level") or "2"
-        levels[node.mem_id] = int(level) if level.isdigit() else 2
-    return levels
+def _step(tag: str, node: LexborNode) -> str:
+    cls = node.attributes.get("class")
+    return f"{tag}.{cls.split()[0]}" if cls and cls.strip() else tag
 
 
 def _collect_metadata(tree: LexborHTMLParser, page: ParsedPage) -> None:
@@ -285,18 +443,28 @@ def _collect_metadata(tree: LexborHTMLParser, page: ParsedPage) -> None:
 
 
 def _collect_microdata(tree: LexborHTMLParser, page: ParsedPage) -> None:
+    # mem_id -> the itemtype's last path segment for an itemscope element, None for
+    # any other: props of one item share their ancestors, so each is read once.
+    scopes: dict[int, str | None] = {}
     for node in tree.css("[itemprop]"):
         attrs = node.attributes
         owner = node.parent
         depth = 0
         owner_type = ""
         owner_id = 0
-        while owner is not None and owner.tag != "html":
-            oattrs = owner.attributes
-            if "itemscope" in oattrs:
+        while owner is not None and owner.tag_id != _HTML_ID:
+            key = owner.mem_id
+            if key in scopes:
+                scope = scopes[key]
+            else:
+                oattrs = owner.attributes
+                scope = scopes[key] = (
+                    (oattrs.get("itemtype") or "").rsplit("/", 1)[-1] if "itemscope" in oattrs else None
+                )
+            if scope is not None:
                 if not owner_type:
-                    owner_type = (oattrs.get("itemtype") or "").rsplit("/", 1)[-1]
-                    owner_id = owner.mem_id
+                    owner_type = scope
+                    owner_id = key
                 else:
                     depth += 1
             owner = owner.parent
@@ -332,12 +500,7 @@ def parse_html(text: str | bytes, *, charset: str = "") -> ParsedPage:
     body = tree.body
     if body is None:
         return page
-    body_text = body.text(deep=True)
-    walker = _Walker(_find_chrome(body, len(body_text)), _aria_headings(body), mojibake=has_mojibake(body_text))
-    walker.walk(body, 0, "body", None, False)
-    if walker.parts:
-        walker.flush("body", 0, None)
-    page.blocks = pair_labels(walker.blocks)
+    page.blocks = pair_labels(_walk(body, _marks(body)))
     return page
 
 
