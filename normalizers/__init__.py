@@ -62,20 +62,24 @@ def run_steps(blocks: list[Block], steps: Sequence[Step] = DEFAULT_STEPS) -> Ste
     (['Title'], ['ui_residue:expander', 'duplicate_heading'])
     """
     removed: list[Removed] = []
-    for _ in range(_MAX_ROUNDS):
+    for round_ in range(_MAX_ROUNDS):
         last: list[Removed] = []
         for step in steps:
+            if round_ and step in _PER_BLOCK_STEPS:
+                continue  # it judges each block alone: a cut elsewhere changes nothing for it
             result = step(blocks)
             blocks = result.blocks
             removed.extend(result.removed)
             last = result.removed
-        if not last:
+        if not any(r.rule == _ORPHAN_LABEL for r in last):
             break
-        # The last step (stray fragments) removed something, and a cut can
-        # expose a pattern an earlier step looks for (a teaser run that an
-        # orphan label interrupted): go round again, so cleaning the output
-        # removes nothing more.
+        # The last step cut an orphan label, and that can expose a pattern an
+        # earlier step looks for (a teaser run the label interrupted): go round
+        # again, so cleaning the output removes nothing more. (Stray counters
+        # are cut on most pages; they interrupt no pattern, so no second round.)
     return StepResult(blocks, removed)
 
 
 _MAX_ROUNDS = 3
+_ORPHAN_LABEL = "stray_fragment:orphan_label"
+_PER_BLOCK_STEPS: frozenset[Step] = frozenset({drop_page_chrome, drop_ui_phrases})
