@@ -37,6 +37,8 @@ class MicrodataProp:
     prop: str
     value: str
     depth: int  # how many itemscopes enclose the owner: 0 is top-level
+    ref: int = 0  # for a prop whose value is an item (a Person as author): that item's item_id
+    parent_id: int = 0  # the item enclosing the owning item, 0 at top level
 
 
 @dataclass(slots=True)
@@ -430,7 +432,7 @@ def _collect_metadata(tree: LexborHTMLParser, page: ParsedPage) -> None:
                 page.app_state.append(body)
     for node in tree.css("meta[content]"):
         attrs = node.attributes
-        key = attrs.get("property") or attrs.get("name") or attrs.get("itemprop")
+        key = attrs.get("property") or attrs.get("name")  # <meta itemprop> is microdata, read there
         content = attrs.get("content")
         if key and content:
             page.meta.setdefault(key.strip().lower(), []).append(normalize_text(content, keep_paragraphs=True))
@@ -452,6 +454,7 @@ def _collect_microdata(tree: LexborHTMLParser, page: ParsedPage) -> None:
         depth = 0
         owner_type = ""
         owner_id = 0
+        parent_id = 0
         while owner is not None and owner.tag_id != _HTML_ID:
             key = owner.mem_id
             if key in scopes:
@@ -466,11 +469,24 @@ def _collect_microdata(tree: LexborHTMLParser, page: ParsedPage) -> None:
                     owner_type = scope
                     owner_id = key
                 else:
+                    parent_id = parent_id or key
                     depth += 1
             owner = owner.parent
+        props = (attrs.get("itemprop") or "").split()
         if "itemscope" in attrs:
-            continue  # a nested item: its own props are collected with their owner
+            # A nested item (a Person as author, an Organization as publisher):
+            # its own props are collected with it; here the owner's prop points to it.
+            nested = (attrs.get("itemtype") or "").rsplit("/", 1)[-1]
+            for prop in props:
+                page.microdata.append(MicrodataProp(owner_type, owner_id, prop, nested, depth, node.mem_id, parent_id))
+            continue
         value = attrs.get("content") or attrs.get("datetime")
+        if value is None and "description" in props:
+            # Markup kept: the reader turns it into text with its paragraphs.
+            value = node.html or ""
+            for prop in props:
+                page.microdata.append(MicrodataProp(owner_type, owner_id, prop, value, depth, 0, parent_id))
+            continue
         if value is None and node.tag in {"a", "link", "img", "area"}:
             # A linked name ("<a itemprop=author href=/authors/OL1A>Alan Moore</a>")
             # is worth more as its text than as the URL the spec would take.
@@ -479,8 +495,8 @@ def _collect_microdata(tree: LexborHTMLParser, page: ParsedPage) -> None:
         if value is None:
             value = node.text(deep=True, separator=" ")
         value = normalize_text(value, keep_paragraphs=True)
-        for prop in (attrs.get("itemprop") or "").split():
-            page.microdata.append(MicrodataProp(owner_type, owner_id, prop, value, depth))
+        for prop in props:
+            page.microdata.append(MicrodataProp(owner_type, owner_id, prop, value, depth, 0, parent_id))
 
 
 def parse_html(text: str | bytes, *, charset: str = "") -> ParsedPage:

@@ -262,6 +262,7 @@ _MICRODATA_FIELDS = {
 }
 
 
+_AGENT_TYPES = frozenset({"person", "organization", "corporation", "librarysystem", "library"})
 _NUMBER_PROPS = frozenset({"issuenumber", "volumenumber", "position"})
 
 
@@ -285,18 +286,36 @@ def _read_microdata(page: ParsedPage, data: StructuredData) -> None:
     if series_name:
         # ISBD's series statement form, "Series ; number".
         data.candidates.append(Candidate("series", f"{series_name} ; {number}" if number else series_name, "microdata"))
+    # Nested items (a Person as author, an Organization as publisher) give
+    # their name to the property of the book that holds them.
+    item_names: dict[int, str] = {}
+    for prop in page.microdata:
+        if prop.prop.lower() in {"name", "alternatename"} and prop.value and not prop.ref:
+            item_names.setdefault(prop.item_id, prop.value)
+    referenced = {prop.ref for prop in page.microdata if prop.ref}
     for prop in page.microdata:
         name = _MICRODATA_FIELDS.get(prop.prop.lower())
-        if not name or not prop.value:
-            continue
-        if prop.item_id == main:
-            value = html_to_text(prop.value) if name == "description" else prop.value
-            if name == "format":
+        if prop.item_id == main and name:
+            if prop.ref and prop.value.lower() not in _AGENT_TYPES:
+                continue  # an item of a type that names no one (itemtype "profile"): not schema.org's
+            value = item_names.get(prop.ref, "") if prop.ref else prop.value
+            if not value:
+                continue
+            if name == "description":
+                value = html_to_text(value)
+            elif name == "format":
                 value = value.rsplit("/", 1)[-1]  # "https://schema.org/Hardcover"
             data.candidates.append(Candidate(name, value, "microdata"))
-        elif prop.item_type.lower() == "person" and prop.prop.lower() == "name" and prop.depth >= 1:
-            # A Person nested in the book: microdata loses which property held
-            # it, and on catalog pages that is nearly always the author.
+        elif (
+            prop.parent_id == main
+            and prop.item_id not in referenced
+            and prop.item_type.lower() == "person"
+            and prop.prop.lower() == "name"
+            and prop.value
+        ):
+            # A Person inside the book that no property names: on catalog pages
+            # that is nearly always the author. (Persons inside a review or a
+            # recommended book belong to those items, not to this one.)
             data.candidates.append(Candidate("author", prop.value, "microdata"))
 
 

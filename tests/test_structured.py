@@ -869,7 +869,6 @@ MICRODATA_ROWS = [
 </section>"""
         ),
         [("title", "Dune", "microdata"), ("author", "Frank Herbert", "microdata")],
-        bug="a Person nested in any item (here another Book) becomes an author candidate of the main book",
         flags={"is_book_page": True, "book_items": 2},
     ),
     row(
@@ -886,7 +885,6 @@ MICRODATA_ROWS = [
 </div>"""
         ),
         [("title", "Dune", "microdata"), ("author", "Frank Herbert", "microdata")],
-        bug="a Person nested in a Review (the reviewer) becomes an author candidate",
         flags=BOOK,
     ),
     row(
@@ -904,7 +902,6 @@ MICRODATA_ROWS = [
             ("author", "Neil Gaiman", "microdata"),
             ("illustrator", "Chris Riddell", "microdata"),
         ],
-        bug="the itemprop of a nested itemscope (illustrator, translator) is dropped in parse, so every Person is an author",
         flags=BOOK,
     ),
     row(
@@ -919,7 +916,6 @@ MICRODATA_ROWS = [
 </div>"""
         ),
         [("title", "Dune", "microdata"), ("publisher", "Chilton Books", "microdata")],
-        bug="a publisher given as a nested Organization item is dropped (only Person names are lifted from nested items)",
         flags=BOOK,
     ),
     row(
@@ -951,7 +947,6 @@ MICRODATA_ROWS = [
                 "microdata",
             ),
         ],
-        bug="a microdata description's <p> paragraphs are joined with a space (parse takes text with separator=' ')",
         flags=BOOK,
     ),
     row(
@@ -964,7 +959,6 @@ MICRODATA_ROWS = [
 </div>"""
         ),
         [("title", "Dune", "microdata"), ("description", "Set on the desert planet Arrakis.", "microdata")],
-        bug="<meta itemprop=description> is also read as a plain meta description: a second candidate labelled 'meta'",
         flags=BOOK,
     ),
 ]
