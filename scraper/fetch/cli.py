@@ -18,6 +18,7 @@ import os
 import signal
 import sys
 from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TextIO
 from urllib.parse import urlsplit
@@ -31,7 +32,7 @@ from scraper.fetch.progress import ConsoleReporter
 from scraper.fetch.redact import redact_text, redact_url
 from scraper.fetch.warc import iter_done_pages, open_archive
 
-__all__ = ["add_fetch_commands", "read_urls", "run_fetch", "run_scrape"]
+__all__ = ["add_fetch_commands", "iter_urls", "read_urls", "run_fetch", "run_scrape"]
 
 PROG = "catalog-scraper"
 CONTACT_ENV = "CATALOG_SCRAPER_CONTACT"
@@ -176,19 +177,37 @@ def _fail(message: str) -> int:
     return 2
 
 
-def read_urls(source: str, stdin: TextIO | None = None) -> tuple[list[str], list[str]]:
-    """(URLs, complaints) from a file, ``-`` or a single URL; blank and ``#`` lines skipped."""
-    if source.startswith(("http://", "https://")):
-        lines = [source]
-        name = "argument"
-    elif source == "-":
-        lines = (stdin or sys.stdin).read().splitlines()
-        name = "stdin"
-    else:
-        lines = Path(source).read_text(encoding="utf-8", errors="replace").splitlines()
-        name = source
-    urls: list[str] = []
-    complaints: list[str] = []
+class _UrlSource:
+    """Where the URL list comes from: a file (opened now, so a missing file fails early, but read lazily), stdin or one URL."""
+
+    def __init__(self, source: str, stdin: TextIO | None = None) -> None:
+        self._handle: TextIO | None = None
+        self._stream: TextIO | None = None
+        self._single: str | None = None
+        if source.startswith(("http://", "https://")):
+            self.name, self._single = "argument", source
+        elif source == "-":
+            self.name, self._stream = "stdin", stdin or sys.stdin
+        else:
+            self.name = source
+            self._handle = self._stream = open(source, encoding="utf-8", errors="replace")  # noqa: SIM115
+
+    def lines(self) -> Iterator[str]:
+        """Its lines, one at a time: the same lines as ``read().splitlines()``."""
+        if self._single is not None:
+            yield self._single
+        elif self._stream is not None:
+            for line in self._stream:
+                yield from line.splitlines()
+
+    def close(self) -> None:
+        if self._handle is not None:
+            self._handle.close()
+            self._handle = None
+
+
+def iter_urls(name: str, lines: Iterable[str], complain: Callable[[str], None]) -> Iterator[str]:
+    """The http(s) URLs in ``lines``, one at a time; blank and ``#`` lines skipped, others passed to ``complain``."""
     for number, line in enumerate(lines, 1):
         text = line.strip()
         if not text or text.startswith("#"):
@@ -198,10 +217,34 @@ def read_urls(source: str, stdin: TextIO | None = None) -> tuple[list[str], list
         except ValueError:
             parts = None
         if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
-            complaints.append(f"{name}:{number}: not an http(s) URL: {redact_url(text)[:80]}")
+            complain(f"{name}:{number}: not an http(s) URL: {redact_url(text)[:80]}")
             continue
-        urls.append(text)
-    return urls, complaints
+        yield text
+
+
+def read_urls(source: str, stdin: TextIO | None = None) -> tuple[list[str], list[str]]:
+    """(URLs, complaints) from a file, ``-`` or a single URL; blank and ``#`` lines skipped."""
+    urls = _UrlSource(source, stdin)
+    complaints: list[str] = []
+    try:
+        return list(iter_urls(urls.name, urls.lines(), complaints.append)), complaints
+    finally:
+        urls.close()
+
+
+class _Complaints:
+    """The first few complaints about the URL list, and how many there were."""
+
+    KEEP = 5
+
+    def __init__(self) -> None:
+        self.first: list[str] = []
+        self.count = 0
+
+    def __call__(self, text: str) -> None:
+        self.count += 1
+        if len(self.first) < self.KEEP:
+            self.first.append(text)
 
 
 def _config(args: argparse.Namespace) -> FetchConfig:
@@ -227,32 +270,43 @@ def _config(args: argparse.Namespace) -> FetchConfig:
 def _crawl(args: argparse.Namespace, warc_path: Path) -> tuple[int, CrawlStats | None]:
     """Run the crawl for ``fetch`` and ``scrape``; (exit code, stats)."""
     try:
-        urls, complaints = read_urls(args.urls)
+        source = _UrlSource(args.urls)
     except OSError as exc:
         return _fail(f"cannot read {args.urls}: {exc.strerror or exc}"), None
     reporter = ConsoleReporter(quiet=args.quiet, verbose=args.verbose)
-    for complaint in complaints[:5]:
-        reporter.message(f"skipped {complaint}")
-    if len(complaints) > 5:
-        reporter.message(f"skipped {len(complaints) - 5} more lines that are not URLs")
-    if not urls and args.job_dir is None:
-        return _fail(f"no http(s) URLs in {args.urls}"), None
     config = _config(args)
+    complaints = _Complaints()
+    try:
+        try:
+            ledger = Ledger(args.job_dir)
+        except JobError as exc:
+            return _fail(str(exc)), None
+        except OSError as exc:
+            return _fail(f"cannot use job directory {args.job_dir}: {exc.strerror or exc}"), None
+        # The URL list goes straight into the ledger in bounded batches: never all in memory.
+        try:
+            added = ledger.add_stream(iter_urls(source.name, source.lines(), complaints), limit=config.max_pages)
+        except OSError as exc:
+            ledger.close()
+            return _fail(f"cannot read {args.urls}: {exc.strerror or exc}"), None
+    finally:
+        source.close()
+    for complaint in complaints.first:
+        reporter.message(f"skipped {complaint}")
+    if complaints.count > _Complaints.KEEP:
+        reporter.message(f"skipped {complaints.count - _Complaints.KEEP} more lines that are not URLs")
+    if not added and args.job_dir is None:
+        ledger.close()
+        return _fail(f"no http(s) URLs in {args.urls}"), None
     if not config.contact:
         reporter.message(
             f"note: no --contact set; site owners see only {config.user_agent!r}. Set --contact URL or ${CONTACT_ENV}."
         )
     try:
-        ledger = Ledger(args.job_dir)
-    except JobError as exc:
-        return _fail(str(exc)), None
-    except OSError as exc:
-        return _fail(f"cannot use job directory {args.job_dir}: {exc.strerror or exc}"), None
-    try:
         archive = open_archive(warc_path, ledger.warc_position(), resumable=args.job_dir is not None)
         crawl = Crawl(config, ledger, archive, reporter=reporter)
         with reporter:
-            stats = asyncio.run(crawl.run(urls, handle_signals=True))
+            stats = asyncio.run(crawl.run(handle_signals=True))
         if not args.quiet:
             print(describe(stats, archive), file=sys.stderr)
         failed = ledger.counts().get("failed", 0)

@@ -7,6 +7,12 @@ Per attempt, in this order and with no ``await`` between the last two steps::
 then, depending on the outcome: requeue with a delay (retryable and tries
 left), queue discovered links (``--follow``), or nothing (final state).
 
+Memory: the URLs live in the ledger. Seeds are streamed into it in bounded
+batches and the frontier pulls pending URLs from it a page at a time, in id
+order; discovered links are added to the ledger (new ids, so a later page
+picks them up). Only a page, the retries waiting, and in-flight URLs are in
+memory, whatever the number of URLs.
+
 Stopping: the first SIGINT/SIGTERM stops handing out URLs; workers finish the
 attempt they hold, the WARC is closed and renamed, and ``run`` returns. A
 second signal cancels in-flight attempts (they stay queued in the ledger).
@@ -83,6 +89,9 @@ class _Silent:
 
 RetryHook = Callable[[str, int, float, str], None]
 
+PAGE = 1000
+"""Pending URLs the frontier pulls from the ledger at a time (more with high concurrency)."""
+
 
 class Crawl:
     """One run over a job: the ledger's pending URLs plus what they lead to."""
@@ -110,9 +119,17 @@ class Crawl:
         self.reporter: Reporter = reporter or _Silent()
         self._on_retry = on_retry
         self.stats = CrawlStats()
-        self.frontier = Frontier(clock=clock, sleep=sleep)
+        self._cursor = 0  # the last ledger id handed to the frontier
+        # A bounded page of pending URLs in memory, at least a few per worker.
+        self.frontier = Frontier(
+            clock=clock, sleep=sleep, source=self._next_pending, page=max(PAGE, 4 * config.concurrency)
+        )
         self._workers: list[asyncio.Task[None]] = []
         self._signals = 0
+
+    def _next_pending(self, limit: int) -> list[Entry]:
+        self._cursor, entries = self.ledger.pending_page(self._cursor, limit, refresh=self.config.refresh)
+        return entries
 
     def request_stop(self, reason: str = "stop") -> None:
         """First call: finish in-flight work and stop. Second: cancel in-flight work too."""
@@ -135,7 +152,7 @@ class Crawl:
 
     async def run(self, seeds: Iterable[str] = (), *, handle_signals: bool = False) -> CrawlStats:
         """Queue ``seeds``, fetch everything pending, and return the run's stats."""
-        self.ledger.add(seeds, limit=self.config.max_pages)
+        self.ledger.add_stream(seeds, limit=self.config.max_pages)
         offset = self.archive.write_info(
             {
                 "software": f"{self.config.user_agent} (python {platform.python_version()})",
@@ -145,9 +162,7 @@ class Crawl:
             }
         )
         self.ledger.set_warc_position(str(self.archive.path), offset)
-        for entry in self.ledger.pending(refresh=self.config.refresh):
-            self.frontier.push(entry)
-        self.stats.queued = len(self.frontier)
+        self.stats.queued = self.ledger.count_pending(refresh=self.config.refresh)
         loop = asyncio.get_running_loop()
         if handle_signals:
             for sig in (signal.SIGINT, signal.SIGTERM):
@@ -236,8 +251,8 @@ class Crawl:
             depth=entry.depth + 1,
             limit=self.config.max_pages,
         )
-        for url in added:
-            self.frontier.push(Entry(url, "queued", 0, entry.depth + 1))
+        if added:  # queued in the ledger, after everything read so far
+            self.frontier.more()
         self.stats.queued += len(added)
         if delay is not None:
             assert error is not None

@@ -2,8 +2,14 @@
 
 A heap ordered by (not-before time, arrival). Workers take the first ready
 item; when none is ready they sleep until the earliest one is, or until a new
-URL arrives. The queue is finished when it is empty and nothing is in flight
-(an in-flight URL may still add links or come back for a retry).
+URL arrives. The queue is finished when it is empty, its source has nothing
+more, and nothing is in flight (an in-flight URL may still add links or come
+back for a retry).
+
+The URLs themselves live in the ledger: the frontier holds only a bounded
+page of them, pulled from ``source`` (the ledger's pending URLs in id order)
+when fewer than half a page are buffered, plus the URLs waiting for a retry.
+Memory therefore stays flat however many URLs the job has.
 """
 
 from __future__ import annotations
@@ -11,13 +17,17 @@ from __future__ import annotations
 import asyncio
 import heapq
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from scraper.fetch.ledger import Entry
 from scraper.fetch.politeness import Clock, Sleep
 
-__all__ = ["Frontier", "Item"]
+__all__ = ["Frontier", "Item", "Source"]
+
+Source = Callable[[int], list[Entry]]
+"""Up to N more pending entries, each handed out once; fewer than N means none left for now."""
 
 
 @dataclass(order=True, slots=True)
@@ -28,14 +38,19 @@ class Item:
     seq: int
     entry: Entry = field(compare=False)
     tries: int = field(default=0, compare=False)
+    fresh: bool = field(default=False, compare=False)  # pulled from the source
 
 
 class Frontier:
     """Ready-and-waiting URL queue shared by the crawl's workers."""
 
-    def __init__(self, *, clock: Clock, sleep: Sleep) -> None:
+    def __init__(self, *, clock: Clock, sleep: Sleep, source: Source | None = None, page: int = 1000) -> None:
         self._clock = clock
         self._sleep = sleep
+        self._source = source
+        self._page = max(1, page)
+        self._fresh = 0  # items from the source still in the heap
+        self._drained = source is None
         self._heap: list[Item] = []
         self._seq = itertools.count()
         self._in_flight = 0
@@ -55,6 +70,23 @@ class Frontier:
         heapq.heappush(self._heap, Item(self._clock() + delay, next(self._seq), entry, tries))
         self._changed.set()
 
+    def more(self) -> None:
+        """The source may have new entries (links were discovered)."""
+        self._drained = self._source is None
+        self._changed.set()
+
+    def _refill(self) -> None:
+        if self._drained or self._source is None or self._fresh * 2 >= self._page:
+            return
+        wanted = self._page - self._fresh
+        entries = self._source(wanted)
+        if len(entries) < wanted:
+            self._drained = True
+        now = self._clock()
+        for entry in entries:
+            heapq.heappush(self._heap, Item(now, next(self._seq), entry, 0, fresh=True))
+        self._fresh += len(entries)
+
     def stop(self) -> None:
         """Hand out nothing more; workers finish what they hold."""
         self._stopped = True
@@ -68,10 +100,13 @@ class Frontier:
     async def next(self) -> Item | None:
         """The next ready item, or None when the crawl is over or stopping."""
         while not self._stopped:
+            self._refill()
             now = self._clock()
             if self._heap and self._heap[0].not_before <= now:
                 self._in_flight += 1
-                return heapq.heappop(self._heap)
+                item = heapq.heappop(self._heap)
+                self._fresh -= item.fresh
+                return item
             if not self._heap and self._in_flight == 0:
                 self._changed.set()  # release the other idle workers too
                 return None

@@ -16,12 +16,18 @@ again. A committed record is never lost and never fetched twice.
 
 A job directory is held by one run at a time: an ``flock`` on ``lock``, which
 the kernel releases if the process dies, so there is no stale lock to clean.
+
+Memory does not grow with the number of URLs: seeds are streamed in with
+:meth:`Ledger.add_stream` (bounded batches) and the crawl pages through
+:meth:`Ledger.pending_page`; without a job directory the ledger is a private
+temporary SQLite file, not an in-memory database.
 """
 
 from __future__ import annotations
 
 import contextlib
 import fcntl
+import itertools
 import os
 import sqlite3
 import time
@@ -74,7 +80,9 @@ class Ledger:
         self.job_dir = job_dir
         self._lock_file: IO[str] | None = None
         if job_dir is None:
-            self._db = sqlite3.connect(":memory:", isolation_level=None)
+            # "": a private temporary database that SQLite spills to disk past
+            # its page cache, so a large URL list does not live in memory.
+            self._db = sqlite3.connect("", isolation_level=None)
         else:
             job_dir.mkdir(parents=True, exist_ok=True)
             self._lock_file = _acquire_lock(job_dir / "lock")
@@ -119,6 +127,20 @@ class Ledger:
         with self._transaction() as db:
             return self._add(db, urls, depth, limit)
 
+    def add_stream(self, urls: Iterable[str], *, depth: int = 0, limit: int | None = None, batch: int = 5000) -> int:
+        """Queue URLs not yet known, ``batch`` per transaction, without holding them all; return how many were new.
+
+        Stops reading ``urls`` once ``limit`` URLs are known.
+        """
+        added = 0
+        iterator = iter(urls)
+        while chunk := list(itertools.islice(iterator, batch)):
+            with self._transaction() as db:
+                added += len(self._add(db, chunk, depth, limit))
+            if limit is not None and self.count() >= limit:
+                break
+        return added
+
     def _add(self, db: sqlite3.Connection, urls: Iterable[str], depth: int, limit: int | None) -> list[str]:
         added: list[str] = []
         urls = list(urls)
@@ -139,13 +161,45 @@ class Ledger:
 
     def pending(self, *, refresh: bool = False) -> list[Entry]:
         """URLs this run must fetch: queued and failed ones, plus done ones when refreshing."""
-        states = ("queued", "failed", "done") if refresh else ("queued", "failed")
+        states = self._pending_states(refresh)
         rows = self._db.execute(
             "SELECT url, state, attempts, depth, etag, last_modified FROM urls "
             f"WHERE state IN ({','.join('?' * len(states))}) ORDER BY id",
             states,
         ).fetchall()
         return [Entry(*row) for row in rows]
+
+    @staticmethod
+    def _pending_states(refresh: bool) -> tuple[str, ...]:
+        return ("queued", "failed", "done") if refresh else ("queued", "failed")
+
+    def pending_page(self, after: int, limit: int, *, refresh: bool = False) -> tuple[int, list[Entry]]:
+        """Up to ``limit`` pending URLs with an id above ``after``, in id order, and the last id read.
+
+        ``+state`` keeps SQLite on the id (rowid) range rather than the state
+        index, so paging through the whole table reads each row once.
+        """
+        states = self._pending_states(refresh)
+        rows = self._db.execute(
+            "SELECT id, url, state, attempts, depth, etag, last_modified FROM urls "
+            f"WHERE id > ? AND +state IN ({','.join('?' * len(states))}) ORDER BY id LIMIT ?",
+            (after, *states, limit),
+        ).fetchall()
+        last = int(rows[-1][0]) if rows else after
+        if len(rows) < limit:
+            # Nothing pending past ``last``: skip the final rows next time. They
+            # cannot become pending without being handed out first.
+            top = self._db.execute("SELECT MAX(id) FROM urls").fetchone()[0]
+            last = max(last, int(top or 0))
+        return last, [Entry(*row[1:]) for row in rows]
+
+    def count_pending(self, *, refresh: bool = False) -> int:
+        """How many URLs this run must fetch (see :meth:`pending`)."""
+        states = self._pending_states(refresh)
+        row = self._db.execute(
+            f"SELECT COUNT(*) FROM urls WHERE state IN ({','.join('?' * len(states))})", states
+        ).fetchone()
+        return int(row[0])
 
     def record(
         self,
