@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import random
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,7 +36,14 @@ def book_page(n: int, *, title: str | None = None) -> bytes:
 
 
 def write_record(writer: WARCWriter, record: Any) -> None:
-    """Write a record and close the temp file warcio buffers it in (else: ResourceWarning)."""
+    """Write a record and close the temp file warcio buffers it in (else: ResourceWarning).
+
+    The date and record id are fixed (the id is the record's offset in its file), so the
+    same captures give the same bytes on every run and a seeded byte flip lands on the
+    same byte each time.
+    """
+    record.rec_headers.replace_header("WARC-Date", "2024-01-01T00:00:00Z")
+    record.rec_headers.replace_header("WARC-Record-ID", f"<urn:uuid:{uuid.UUID(int=writer.out.tell() + 1)}>")
     writer.write_record(record)
     record.raw_stream.close()
 
