@@ -58,8 +58,10 @@ except ImportError:  # pragma: no cover - isal is a dependency, but not a hard o
 __all__ = [
     "ArchiveFault",
     "SkippedRecord",
+    "WarcCursor",
     "read_tar",
     "read_warc",
+    "read_warc_items",
     "read_zip",
 ]
 
@@ -189,12 +191,12 @@ def _size(stream: BinaryIO) -> int:
     return end
 
 
-Framed = tuple[int, str, _Record]  # (offset, location for the uri, record)
+# (offset, location for the uri, record, index of the record in its gzip member;
+# -1 where the walk cannot be resumed at this record: inside a whole-file gzip)
+Framed = tuple[int, str, _Record, int]
 
 
-def _plain_records(
-    stream: BinaryIO, buffer: bytes | None = None
-) -> Iterator[Framed | ArchiveFault]:
+def _plain_records(stream: BinaryIO, buffer: bytes | None = None) -> Iterator[Framed | ArchiveFault]:
     """Records of an uncompressed WARC stream, resynchronising on ``WARC/1.`` after damage."""
     end = _size(stream)
     pos = stream.tell()
@@ -210,7 +212,7 @@ def _plain_records(
             continue
         if record is None:
             return
-        yield pos, f"offset={pos}", record
+        yield pos, f"offset={pos}", record, 0
         pos = stream.tell()
 
 
@@ -237,10 +239,13 @@ def _inflate_member(stream: BinaryIO) -> tuple[bytes, int]:
     raise _Damage("gzip member is truncated")
 
 
-def _gzip_records(stream: BinaryIO) -> Iterator[Framed | ArchiveFault]:
-    """Records of a gzipped WARC, member by member, resynchronising on the gzip magic."""
+def _gzip_records(stream: BinaryIO, pos: int = 0, skip: int = 0) -> Iterator[Framed | ArchiveFault]:
+    """Records of a gzipped WARC, member by member, resynchronising on the gzip magic.
+
+    ``pos`` and ``skip`` resume a walk: the member at ``pos`` (a member start the
+    walk reached before) and the records of it already read.
+    """
     end = _size(stream)
-    pos = 0
     while pos < end:
         stream.seek(pos)
         records: list[Framed] = []
@@ -258,9 +263,11 @@ def _gzip_records(stream: BinaryIO) -> Iterator[Framed | ArchiveFault]:
         except _Damage as exc:
             damage = exc
         else:
-            for _, where, record in records:
-                label = f"offset={pos}" if len(records) == 1 else f"offset={pos}&{where}"
-                yield pos, label, record
+            for index, (_, where, record, _) in enumerate(records):
+                if index >= skip:
+                    label = f"offset={pos}" if len(records) == 1 else f"offset={pos}&{where}"
+                    yield pos, label, record, index
+            skip = 0
             pos += used
             continue
         hit = _find(stream, GZIP_MAGIC, pos + 1)
@@ -278,9 +285,7 @@ def _starts_with_warc(stream: BinaryIO, pos: int) -> bool:
         return False
 
 
-def _whole_file_gzip_records(
-    stream: BinaryIO, pos: int, end: int
-) -> Iterator[Framed | ArchiveFault]:
+def _whole_file_gzip_records(stream: BinaryIO, pos: int, end: int) -> Iterator[Framed | ArchiveFault]:
     """A WARC gzipped as one stream (``gzip x.warc``) has no resync points: read it
     record by record and stop at the first damage."""
     stream.seek(pos)
@@ -291,13 +296,15 @@ def _whole_file_gzip_records(
                 record = _read_record(inflated)  # type: ignore[arg-type]  # GzipFile is a BinaryIO
             except (_Damage, OSError, EOFError, zlib.error) as exc:
                 yield ArchiveFault(
-                    "", f"{exc} (inflated offset {start} of a whole-file gzip)",
-                    offset=pos, skipped_bytes=end - pos,
+                    "",
+                    f"{exc} (inflated offset {start} of a whole-file gzip)",
+                    offset=pos,
+                    skipped_bytes=end - pos,
                 )
                 return
             if record is None:
                 return
-            yield pos, f"offset={pos}&inflated={start}", record
+            yield pos, f"offset={pos}&inflated={start}", record, -1
 
 
 def _merge_faults(items: Iterator[Framed | ArchiveFault]) -> Iterator[Framed | ArchiveFault]:
@@ -307,7 +314,9 @@ def _merge_faults(items: Iterator[Framed | ArchiveFault]) -> Iterator[Framed | A
         if isinstance(item, ArchiveFault):
             if pending is not None and pending.offset + pending.skipped_bytes == item.offset:
                 pending = ArchiveFault(
-                    "", pending.reason, offset=pending.offset,
+                    "",
+                    pending.reason,
+                    offset=pending.offset,
                     skipped_bytes=pending.skipped_bytes + item.skipped_bytes,
                 )
             else:
@@ -329,8 +338,8 @@ def _media_type(content_type: str) -> tuple[str, str | None]:
     charset = None
     for param in params:
         key, _, value = param.partition("=")
-        if key.strip().lower() == "charset" and value.strip(' "\''):
-            charset = value.strip(' "\'').lower()
+        if key.strip().lower() == "charset" and value.strip(" \"'"):
+            charset = value.strip(" \"'").lower()
     return media.strip().lower(), charset
 
 
@@ -389,8 +398,8 @@ def _block_digest_ok(headers: dict[str, str], block: bytes | memoryview) -> bool
 class _WarcState:
     """What a WARC walk remembers: payload digests of the pages read, to resolve revisits."""
 
-    def __init__(self) -> None:
-        self.payloads: dict[str, int] = {}
+    def __init__(self, payloads: dict[str, int] | None = None) -> None:
+        self.payloads: dict[str, int] = {} if payloads is None else payloads
 
 
 def _http_page(uri: str, url: str, record: _Record) -> Item:
@@ -426,15 +435,15 @@ def _http_page(uri: str, url: str, record: _Record) -> Item:
     return RawPage(uri=uri, data=body, url=url, kind="html", charset=charset)
 
 
-def _warc_item(
-    path: Path, offset: int, where: str, record: _Record, state: _WarcState, *, verify: bool
-) -> Item:
+def _warc_item(path: Path, offset: int, where: str, record: _Record, state: _WarcState, *, verify: bool) -> Item:
     uri = f"{path}#{where}"
     headers = record.headers
     if verify and not _block_digest_ok(headers, record.block):
         return ArchiveFault(
-            uri, f"damaged archive: WARC-Block-Digest does not match; skipped {len(record.block)} "
-            "bytes", offset=offset, skipped_bytes=len(record.block),
+            uri,
+            f"damaged archive: WARC-Block-Digest does not match; skipped {len(record.block)} bytes",
+            offset=offset,
+            skipped_bytes=len(record.block),
         )
     kind = headers.get("warc-type", "").lower()
     url = headers.get("warc-target-uri", "").strip("<> ")
@@ -443,8 +452,7 @@ def _warc_item(
         text = bytes(record.block)
         if not text or text.isspace():
             return SkippedInput(uri, "empty WET conversion record")
-        return RawPage(uri=uri, data=text, url=url or None, kind="text",
-                       charset=charset or "utf-8")
+        return RawPage(uri=uri, data=text, url=url or None, kind="text", charset=charset or "utf-8")
     if kind == "response" and url.lower().startswith(("http:", "https:")):
         item = _http_page(uri, url, record)
         digest = headers.get("warc-payload-digest")
@@ -452,8 +460,13 @@ def _warc_item(
             state.payloads.setdefault(digest, offset)
         return item
     if kind == "resource" and (media in HTML_TYPES or media in TEXT_TYPES):
-        return RawPage(uri=uri, data=bytes(record.block), url=url or None,
-                       kind="html" if media in HTML_TYPES else "text", charset=charset)
+        return RawPage(
+            uri=uri,
+            data=bytes(record.block),
+            url=url or None,
+            kind="html" if media in HTML_TYPES else "text",
+            charset=charset,
+        )
     if kind == "revisit":
         original = state.payloads.get(headers.get("warc-payload-digest", ""))
         if original is None:
@@ -470,24 +483,52 @@ def read_warc(path: Path) -> Iterator[Item]:
     HTML responses become ``kind="html"`` pages with the target URL and the
     charset of the HTTP Content-Type; WET conversion records become ``kind="text"``.
     """
-    state = _WarcState()
+    for item, _ in read_warc_items(path):
+        yield item
+
+
+@dataclass(frozen=True, slots=True)
+class WarcCursor:
+    """Where an item of a WARC walk starts: a gzip member (or plain record) offset and
+    the records of that member before it. A walk started there goes on exactly as
+    the walk from the start of the file did."""
+
+    offset: int
+    skip: int = 0
+
+
+def read_warc_items(
+    path: Path, start: WarcCursor | None = None, payloads: dict[str, int] | None = None
+) -> Iterator[tuple[Item, WarcCursor | None]]:
+    """:func:`read_warc`'s items, each with the cursor a walk can be resumed at.
+
+    ``start`` resumes a walk at an item's cursor; ``payloads`` is the revisit state
+    (payload digest -> offset of the page that had it) of the walk up to there, and
+    is updated in place. The cursor is None for the records of a whole-file gzip,
+    which can only be read from the start.
+    """
+    state = _WarcState(payloads)
+    offset, skip = (start.offset, start.skip) if start is not None else (0, 0)
     with open(path, "rb") as stream:
         gzipped = stream.read(3) == GZIP_MAGIC
-        stream.seek(0)
-        framed = _gzip_records(stream) if gzipped else _plain_records(stream)
+        stream.seek(offset)
+        framed = _gzip_records(stream, offset, skip) if gzipped else _plain_records(stream)
         for item in _merge_faults(framed):
             if isinstance(item, ArchiveFault):
                 nxt = item.offset + item.skipped_bytes
-                yield ArchiveFault(
+                fault = ArchiveFault(
                     f"{path}#offset={item.offset}",
-                    f"damaged archive: {item.reason}; skipped {item.skipped_bytes} bytes "
-                    f"to offset {nxt}",
-                    offset=item.offset, skipped_bytes=item.skipped_bytes,
+                    f"damaged archive: {item.reason}; skipped {item.skipped_bytes} bytes to offset {nxt}",
+                    offset=item.offset,
+                    skipped_bytes=item.skipped_bytes,
                 )
+                yield fault, WarcCursor(item.offset)
             else:
+                pos, where, record, index = item
                 # A gzip member's CRC already vouches for its bytes; the block
                 # digest is the only check an uncompressed record has.
-                yield _warc_item(path, *item, state, verify=not gzipped)
+                page = _warc_item(path, pos, where, record, state, verify=not gzipped)
+                yield page, (WarcCursor(pos, index) if index >= 0 else None)
 
 
 # --- tar and zip -----------------------------------------------------------------------------
@@ -556,7 +597,8 @@ def read_tar(path: Path) -> Iterator[Item]:
         yield ArchiveFault(
             f"{path}#offset={expected}",
             f"damaged archive: {exc or type(exc).__name__}; the rest is unreadable",
-            offset=expected, skipped_bytes=max(0, end - expected),
+            offset=expected,
+            skipped_bytes=max(0, end - expected),
         )
 
 
@@ -564,15 +606,13 @@ def _tar_gap(path: Path, start: int, end: int, compressed: bool) -> ArchiveFault
     where = " (uncompressed)" if compressed else ""
     return ArchiveFault(
         f"{path}#offset={start}",
-        f"damaged archive: no valid tar header; skipped {end - start} bytes{where} "
-        f"to offset {end}",
-        offset=start, skipped_bytes=end - start,
+        f"damaged archive: no valid tar header; skipped {end - start} bytes{where} to offset {end}",
+        offset=start,
+        skipped_bytes=end - start,
     )
 
 
-def _tar_member(
-    path: Path, archive: tarfile.TarFile, member: tarfile.TarInfo, budget: _Budget
-) -> Item | None:
+def _tar_member(path: Path, archive: tarfile.TarFile, member: tarfile.TarInfo, budget: _Budget) -> Item | None:
     if member.isdir():
         return None
     uri = f"{path}#{member.name}"
@@ -582,8 +622,9 @@ def _tar_member(
     if skip is not None:
         return skip
     if not budget.spend(member.size):
-        return ArchiveFault(uri, "archive inflates past the bomb ratio cap; stopped",
-                            offset=member.offset, skipped_bytes=0)
+        return ArchiveFault(
+            uri, "archive inflates past the bomb ratio cap; stopped", offset=member.offset, skipped_bytes=0
+        )
     extracted = archive.extractfile(member)
     data = extracted.read() if extracted is not None else b""
     return RawPage(uri=uri, data=data, kind=kind_from_suffix(member.name))
@@ -614,16 +655,20 @@ def read_zip(path: Path) -> Iterator[Item]:
                 yield SkippedInput(uri, "encrypted member")
                 continue
             if not budget.spend(info.file_size):
-                yield ArchiveFault(uri, "archive inflates past the bomb ratio cap; stopped",
-                                   offset=info.header_offset, skipped_bytes=0)
+                yield ArchiveFault(
+                    uri, "archive inflates past the bomb ratio cap; stopped", offset=info.header_offset, skipped_bytes=0
+                )
                 return
             try:
                 with archive.open(info) as member:
                     data = member.read(MAX_PAGE_BYTES + 1)
             except (zipfile.BadZipFile, OSError, EOFError, zlib.error, NotImplementedError) as exc:
-                yield ArchiveFault(f"{path}#offset={info.header_offset}",
-                                   f"damaged archive member: {exc}",
-                                   offset=info.header_offset, skipped_bytes=info.compress_size)
+                yield ArchiveFault(
+                    f"{path}#offset={info.header_offset}",
+                    f"damaged archive member: {exc}",
+                    offset=info.header_offset,
+                    skipped_bytes=info.compress_size,
+                )
                 continue
             yield RawPage(uri=uri, data=data[:MAX_PAGE_BYTES], kind=kind_from_suffix(info.filename))
 
@@ -638,9 +683,12 @@ def _zip_local_members(path: Path, budget: _Budget) -> Iterator[Item]:
         pos = 0
         while (hit := _find(raw, b"PK\x03\x04", pos)) is not None:
             if hit > pos:
-                yield ArchiveFault(f"{path}#offset={pos}",
-                                   f"damaged archive: no zip header; skipped {hit - pos} bytes",
-                                   offset=pos, skipped_bytes=hit - pos)
+                yield ArchiveFault(
+                    f"{path}#offset={pos}",
+                    f"damaged archive: no zip header; skipped {hit - pos} bytes",
+                    offset=pos,
+                    skipped_bytes=hit - pos,
+                )
             raw.seek(hit)
             fields = _LOCAL_HEADER.unpack(raw.read(_LOCAL_HEADER.size).ljust(30, b"\0"))
             _, _, flags, method, _, _, crc, csize, size, name_len, extra_len = fields
@@ -655,7 +703,8 @@ def _zip_local_members(path: Path, budget: _Budget) -> Iterator[Item]:
                 yield ArchiveFault(
                     f"{path}#offset={hit}",
                     f"damaged archive member {name!r}: {exc}; skipped {skipped} bytes",
-                    offset=hit, skipped_bytes=skipped,
+                    offset=hit,
+                    skipped_bytes=skipped,
                 )
                 pos = end if nxt is None else nxt
                 continue
@@ -666,8 +715,9 @@ def _zip_local_members(path: Path, budget: _Budget) -> Iterator[Item]:
             if skip is not None:
                 yield skip
             elif not budget.spend(len(data)):
-                yield ArchiveFault(f"{path}#{name}", "archive inflates past the bomb ratio cap",
-                                   offset=hit, skipped_bytes=end - hit)
+                yield ArchiveFault(
+                    f"{path}#{name}", "archive inflates past the bomb ratio cap", offset=hit, skipped_bytes=end - hit
+                )
                 return
             else:
                 yield RawPage(uri=f"{path}#{name}", data=data, kind=kind_from_suffix(name))

@@ -47,35 +47,63 @@ def add_batch_arguments(parser: argparse.ArgumentParser) -> None:
         "batch runs",
         "Parallel, resumable runs over many files and archives (WARC, WET, tar, zip).",
     )
-    group.add_argument("--job-dir", type=Path, metavar="DIR",
-                       help="keep shards and a ledger here; re-running the same command "
-                            "resumes where it stopped")
-    group.add_argument("--workers", type=_positive_int, metavar="N",
-                       help="worker processes (default: one per core once batch mode is on)")
-    group.add_argument("--engine", choices=("local", "spark"), default="local",
-                       help="local process pool, or Spark (needs catalog-scraper[spark]); "
-                            "with spark, -o names an output folder")
-    group.add_argument("--master", metavar="URL",
-                       help="Spark master URL, e.g. local[4] or spark://host:7077 "
-                            "(default: local[*])")
-    group.add_argument("--format", dest="output_format", choices=("jsonl", "parquet"),
-                       default="jsonl",
-                       help="books as JSON lines or Parquet (needs catalog-scraper[parquet])")
-    group.add_argument("--summary", type=Path, metavar="PATH",
-                       help="write the run summary (counts, rejects by reason, removals by "
-                            "rule, field coverage, pages/s) as JSON here")
-    group.add_argument("--doc-timeout", type=_seconds, default=DEFAULT_DOC_TIMEOUT,
-                       metavar="SECONDS",
-                       help="a document still parsing after this long becomes a "
-                            f"parse_timeout reject (default {DEFAULT_DOC_TIMEOUT:g}; 0: none)")
-    group.add_argument("--doc-memory-mb", type=_positive_int, default=DEFAULT_DOC_MEMORY_MB,
-                       metavar="MB",
-                       help="memory one document may take in its worker "
-                            f"(default {DEFAULT_DOC_MEMORY_MB}; 0: no cap)")
-    group.add_argument("--shard-docs", type=_positive_int, default=DEFAULT_SHARD_DOCS,
-                       metavar="N",
-                       help="documents per shard: the most work an interruption loses "
-                            f"(default {DEFAULT_SHARD_DOCS})")
+    group.add_argument(
+        "--job-dir",
+        type=Path,
+        metavar="DIR",
+        help="keep shards and a ledger here; re-running the same command resumes where it stopped",
+    )
+    group.add_argument(
+        "--workers",
+        type=_positive_int,
+        metavar="N",
+        help="worker processes (default: one per core once batch mode is on)",
+    )
+    group.add_argument(
+        "--engine",
+        choices=("local", "spark"),
+        default="local",
+        help="local process pool, or Spark (needs catalog-scraper[spark]); with spark, -o names an output folder",
+    )
+    group.add_argument(
+        "--master", metavar="URL", help="Spark master URL, e.g. local[4] or spark://host:7077 (default: local[*])"
+    )
+    group.add_argument(
+        "--format",
+        dest="output_format",
+        choices=("jsonl", "parquet"),
+        default="jsonl",
+        help="books as JSON lines or Parquet (needs catalog-scraper[parquet])",
+    )
+    group.add_argument(
+        "--summary",
+        type=Path,
+        metavar="PATH",
+        help="write the run summary (counts, rejects by reason, removals by "
+        "rule, field coverage, pages/s) as JSON here",
+    )
+    group.add_argument(
+        "--doc-timeout",
+        type=_seconds,
+        default=DEFAULT_DOC_TIMEOUT,
+        metavar="SECONDS",
+        help="a document still parsing after this long becomes a "
+        f"parse_timeout reject (default {DEFAULT_DOC_TIMEOUT:g}; 0: none)",
+    )
+    group.add_argument(
+        "--doc-memory-mb",
+        type=_positive_int,
+        default=DEFAULT_DOC_MEMORY_MB,
+        metavar="MB",
+        help=f"memory one document may take in its worker (default {DEFAULT_DOC_MEMORY_MB}; 0: no cap)",
+    )
+    group.add_argument(
+        "--shard-docs",
+        type=_positive_int,
+        default=DEFAULT_SHARD_DOCS,
+        metavar="N",
+        help=f"documents per shard: the most work an interruption loses (default {DEFAULT_SHARD_DOCS})",
+    )
 
 
 def wants_batch(args: argparse.Namespace) -> bool:
@@ -94,9 +122,7 @@ def _output(args: argparse.Namespace) -> Path | None:
     return Path(value)
 
 
-def run_batch(
-    args: argparse.Namespace, inputs: list[str], *, doc_function: DocFunction | None = None
-) -> int:
+def run_batch(args: argparse.Namespace, inputs: list[str], *, doc_function: DocFunction | None = None) -> int:
     """Run ``clean`` as a batch job; return the exit code."""
     try:
         return _run(args, inputs, doc_function)
@@ -194,7 +220,11 @@ def _run_spark(
     from scraper.batch.spark import run_spark
 
     summary = run_spark(
-        inputs, output, master=args.master, config=config, summary_path=args.summary,
+        inputs,
+        output,
+        master=args.master,
+        config=config,
+        summary_path=args.summary,
         doc_function=doc_function,
     )
     _report(summary, output, output / "rejects")

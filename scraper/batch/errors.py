@@ -1,8 +1,8 @@
 """Errors a batch run reports to the user as one line (never a traceback).
 
-    BatchError            something the user can fix: the message says what
-    ├── JobDirLocked      another run holds the job dir
-    └── EngineUnavailable the Spark engine or Parquet output lacks its extra
+BatchError            something the user can fix: the message says what
+├── JobDirLocked      another run holds the job dir
+└── EngineUnavailable the Spark engine or Parquet output lacks its extra
 """
 
 from __future__ import annotations

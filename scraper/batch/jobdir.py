@@ -9,12 +9,15 @@
 A unit is done when its ledger line is on disk; its shards are renamed into
 place before that line is written. A unit whose shards exist without a ledger
 line was interrupted between the two and is simply done again (same content).
+A document that is a dead letter again in a resumed run (its unit was not done
+when the run was killed) is not listed twice.
 """
 
 from __future__ import annotations
 
 import fcntl
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -24,7 +27,7 @@ import orjson
 
 from scraper.batch.errors import BatchError, JobDirLocked
 from scraper.batch.pool import DeadLetter
-from scraper.batch.shards import TEMP_SUFFIX, atomic_writer, write_lines
+from scraper.batch.shards import TEMP_SUFFIX, atomic_writer, write_blobs
 
 __all__ = ["JobDir", "UnitRecord"]
 
@@ -51,6 +54,7 @@ class JobDir:
         self._lock_fd = -1
         self._ledger: dict[str, UnitRecord] = {}
         self._by_source: dict[str, dict[int, UnitRecord]] = {}
+        self._letters: set[tuple[str, str]] = set()  # (uri, sha256) in dead-letter.jsonl
 
     def __enter__(self) -> JobDir:
         try:
@@ -60,11 +64,10 @@ class JobDir:
         self._lock()
         self._clean_temps()
         self._load_ledger()
+        self._load_letters()
         return self
 
-    def __exit__(
-        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
         if self._lock_fd >= 0:
             os.close(self._lock_fd)  # closing drops the flock
             self._lock_fd = -1
@@ -77,8 +80,7 @@ class JobDir:
             holder = os.pread(fd, 32, 0).decode(errors="replace").strip() or "unknown"
             os.close(fd)
             raise JobDirLocked(
-                f"job dir {self.root} is in use by another run (pid {holder}); "
-                "wait for it to finish or stop it"
+                f"job dir {self.root} is in use by another run (pid {holder}); wait for it to finish or stop it"
             ) from None
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
@@ -89,17 +91,31 @@ class JobDir:
             for path in folder.glob(f".*{TEMP_SUFFIX}"):
                 path.unlink(missing_ok=True)
 
-    def _load_ledger(self) -> None:
+    @staticmethod
+    def _read_appended(path: Path) -> bytes:
+        """The whole lines of an append-only file; a torn last line is cut off."""
         try:
-            data = self._ledger_path.read_bytes()
+            data = path.read_bytes()
         except FileNotFoundError:
-            return
+            return b""
         if data and not data.endswith(b"\n"):
             # Killed mid-append: drop the torn line so the next append starts clean.
             keep = data.rfind(b"\n") + 1
-            with open(self._ledger_path, "r+b") as stream:
+            with open(path, "r+b") as stream:
                 stream.truncate(keep)
             data = data[:keep]
+        return data
+
+    def _load_letters(self) -> None:
+        for line in self._read_appended(self.root / "dead-letter.jsonl").splitlines():
+            try:
+                entry = orjson.loads(line)
+                self._letters.add((str(entry["uri"]), str(entry["sha256"])))
+            except (orjson.JSONDecodeError, KeyError, TypeError):
+                continue
+
+    def _load_ledger(self) -> None:
+        data = self._read_appended(self._ledger_path)
         for line in data.splitlines():
             try:
                 record = UnitRecord(**orjson.loads(line))
@@ -119,18 +135,24 @@ class JobDir:
         """All units of a source in order, when every one of them is done."""
         chunks = self._by_source.get(source, {})
         lasts = [c for c, r in chunks.items() if r.last]
-        if not lasts or any(c not in chunks for c in range(lasts[0] + 1)):
+        if not lasts:
             return None
-        return [chunks[c] for c in range(lasts[0] + 1)]
+        last = min(lasts)
+        if any(c not in chunks for c in range(last + 1)):
+            return None
+        return [chunks[c] for c in range(last + 1)]
 
     def shard(self, key: str, kind: str) -> Path:
         """The path of a unit's ``books`` or ``rejects`` shard."""
         return self.shards / f"{key}.{kind}.jsonl"
 
-    def commit(self, record: UnitRecord, books: list[bytes], rejects: list[bytes]) -> None:
-        """Write a unit's shards, then its ledger line: from then on it is done."""
-        write_lines(self.shard(record.key, "books"), books)
-        write_lines(self.shard(record.key, "rejects"), rejects)
+    def commit(self, record: UnitRecord, books: Iterable[bytes], rejects: Iterable[bytes]) -> None:
+        """Write a unit's shards, then its ledger line: from then on it is done.
+
+        ``books`` and ``rejects`` are runs of JSON lines, each ending with a newline.
+        """
+        write_blobs(self.shard(record.key, "books"), books)
+        write_blobs(self.shard(record.key, "rejects"), rejects)
         line = orjson.dumps(
             {
                 "key": record.key,
@@ -149,9 +171,11 @@ class JobDir:
 
     def dead_letter(self, letter: DeadLetter) -> None:
         """Keep a document that killed its worker, with its bytes, for a bug report."""
+        digest = letter.page.digest()
+        if (letter.page.uri, digest) in self._letters:
+            return  # a resumed run met it again: its unit was not done before the kill
         folder = self.root / "dead-letter"
         folder.mkdir(exist_ok=True)
-        digest = letter.page.digest()
         with atomic_writer(folder / f"{digest}.bin") as stream:
             stream.write(letter.page.data)
         entry = {
@@ -166,3 +190,4 @@ class JobDir:
             stream.write(orjson.dumps(entry) + b"\n")
             stream.flush()
             os.fsync(stream.fileno())
+        self._letters.add((letter.page.uri, digest))

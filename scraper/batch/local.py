@@ -1,13 +1,17 @@
 """LOCAL ENGINE: a resumable batch run on this machine's cores.
 
-    inputs -> plan (files, keys) -> units of up to shard_docs documents
-           -> DocPool (per-document limits) -> shards + ledger (job dir)
+    inputs -> plan (archives, groups of loose pages) -> TaskPool
+           -> workers read their source, ask before each chunk of shard_docs
+              documents (ledger: run or skip), send JSON lines in batches
+           -> units (one per chunk) -> shards + ledger (job dir)
            -> merge (in input order) -> -o file, rejects, summary
 
-The main process reads the archives and writes shards; workers only run the
-per-document function. A unit's shard is written once all of its documents are
-back, in reading order, so its content does not depend on scheduling, and the
-merged output does not depend on how often the job was interrupted.
+The main process reads no page: it hands sources to workers, answers their
+questions from the ledger and writes each unit's shard once all of its
+documents are back, in reading order, so a shard's content does not depend on
+scheduling, and the merged output does not depend on how often the job was
+interrupted. Its work is per unit and per batch of results, not per document,
+so it leaves the cores to the workers.
 """
 
 from __future__ import annotations
@@ -17,7 +21,8 @@ import signal
 import tempfile
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections import deque
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
@@ -29,20 +34,13 @@ import scraper.archives  # noqa: F401  # registers the archive readers
 from scraper.batch.config import BatchConfig
 from scraper.batch.jobdir import JobDir, UnitRecord
 from scraper.batch.merge import merge_shards
-from scraper.batch.outcome import DocFunction, DocOutcome, skipped_outcome
-from scraper.batch.plan import (
-    InputFile,
-    PageGroup,
-    expand_inputs,
-    file_sha256,
-    group_sources,
-    unit_key,
-)
-from scraper.batch.pool import DeadLetter, DocPool
-from scraper.batch.progress import make_progress
+from scraper.batch.outcome import CLEAN_PAGE, DocFunction, DocOutcome
+from scraper.batch.plan import InputFile, PageGroup, expand_inputs, group_sources
+from scraper.batch.pool import Answer, DeadLetter, Family, TaskPool
+from scraper.batch.progress import Progress, make_progress
 from scraper.batch.shards import atomic_writer, temp_path
 from scraper.batch.summary import Tally, build_summary
-from scraper.sources import ARCHIVE_READERS, RawPage, SkippedInput, kind_from_suffix
+from scraper.batch.tasks import ArchiveSource, GroupSource
 
 __all__ = ["BatchResult", "default_rejects_path", "run_local"]
 
@@ -56,20 +54,6 @@ class BatchResult:
     summary: dict[str, Any]
     output: Path | None
     rejects: Path | None
-
-
-@dataclass(slots=True)
-class _Unit:
-    """A unit being filled: its outcomes arrive out of order and are kept in reading order."""
-
-    key: str
-    source: str
-    chunk: int
-    uri: str
-    outcomes: list[DocOutcome | None] = field(default_factory=list)
-    waiting: int = 0
-    closed: bool = False
-    last: bool = False
 
 
 class _Stop:
@@ -95,171 +79,115 @@ def default_rejects_path(output: Path) -> Path:
     return output.with_name(f"{output.name.split('.')[0]}.rejects.jsonl")
 
 
-Event = tuple[str, Any, Any]
+@dataclass(eq=False)
+class _Source:
+    """An input source of the run: an archive or a group of loose pages."""
+
+    spec: ArchiveSource | GroupSource
+    size: int
+    key: str | None = None
+    complete: bool = False
 
 
-class _Walk:
-    """The inputs as a stream of unit events, skipping the units the ledger has."""
-
-    def __init__(self, inputs: Sequence[InputFile | PageGroup], job: JobDir, shard_docs: int,
-                 stop: _Stop) -> None:
-        self.inputs = inputs
-        self.job = job
-        self.shard_docs = shard_docs
-        self.stop = stop
-        self.stopped_early = False
-        self.bytes_done = 0
-
-    def __iter__(self) -> Iterator[Event]:
-        for source in self.inputs:
-            if self.stop.signal is not None:
-                self.stopped_early = True
-                return
-            if isinstance(source, InputFile):
-                yield from self._archive(source)
-                self.bytes_done += source.size
-            else:
-                yield from self._group(source)
-            if self.stopped_early:
-                return
-
-    def _archive(self, archive: InputFile) -> Iterator[Event]:
-        try:
-            sha = file_sha256(archive.path)
-        except OSError as exc:
-            sha = f"unreadable: {exc}"
-        source = unit_key(archive.uri, sha, str(self.shard_docs))
-        finished = self.job.finished_source(source)
-        if finished is not None:
-            for record in finished:
-                yield ("done", record.key, None)
-            return
-        items = self._read(archive)
-        upcoming = next(items, None)
-        chunk = 0
-        while True:
-            key = f"{source}-{chunk:06d}"
-            skip = self.job.done(key) is not None
-            unit = _Unit(key, source, chunk, archive.uri)
-            if skip:
-                yield ("done", key, None)
-            elif self.stop.signal is not None:
-                self.stopped_early = True
-                return
-            else:
-                yield ("begin", unit, None)
-            count = 0
-            while upcoming is not None and count < self.shard_docs:
-                if not skip:
-                    yield ("item", unit, upcoming)
-                count += 1
-                upcoming = next(items, None)
-            if not skip:
-                yield ("end", unit, upcoming is None)
-            if upcoming is None:
-                return
-            chunk += 1
-
-    def _read(self, archive: InputFile) -> Iterator[RawPage | SkippedInput]:
-        name = archive.path.name.lower()
-        reader = next(r for s, r in ARCHIVE_READERS.items() if name.endswith(s))
-        try:
-            yield from reader(archive.path)
-        except OSError as exc:  # the file vanished or the disk failed mid-read
-            yield SkippedInput(archive.uri, f"unreadable: {exc.strerror or exc}")
-
-    def _group(self, group: PageGroup) -> Iterator[Event]:
-        parts = []
-        for entry in group.entries:
-            if isinstance(entry, InputFile):
-                try:
-                    parts.append(f"{entry.uri}\0{file_sha256(entry.path)}")
-                except OSError as exc:
-                    parts.append(f"{entry.uri}\0unreadable: {exc}")
-            elif isinstance(entry, RawPage):
-                parts.append(f"{entry.uri}\0{entry.digest()}")
-            else:
-                parts.append(f"{entry.uri}\0{entry.reason}")
-        source = unit_key("pages", *parts, str(self.shard_docs))
-        key = f"{source}-000000"
-        if self.job.done(key) is not None:
-            yield ("done", key, None)
-            return
-        first = group.entries[0]
-        unit = _Unit(key, source, 0, first.uri if not isinstance(first, RawPage) else "-")
-        yield ("begin", unit, None)
-        for entry in group.entries:
-            yield ("item", unit, _load(entry))
-        yield ("end", unit, True)
+def _sources(planned: Sequence[InputFile | PageGroup]) -> list[_Source]:
+    sources = []
+    for source in planned:
+        if isinstance(source, InputFile):
+            sources.append(_Source(ArchiveSource(source.path, source.uri), source.size))
+        else:
+            size = sum(e.size for e in source.entries if isinstance(e, InputFile))
+            sources.append(_Source(GroupSource(source.entries), size))
+    return sources
 
 
-def _load(entry: InputFile | SkippedInput | RawPage) -> RawPage | SkippedInput:
-    if not isinstance(entry, InputFile):
-        return entry
-    try:
-        data = entry.path.read_bytes()
-    except OSError as exc:
-        return SkippedInput(entry.uri, f"unreadable: {exc.strerror or exc}")
-    return RawPage(uri=entry.uri, data=data, kind=kind_from_suffix(entry.path.name))
+@dataclass(eq=False)
+class _Unit:
+    """A chunk being filled: batches of results arrive, possibly from several tasks."""
+
+    parts: list[tuple[int, bytes, bytes, Tally]] = field(default_factory=list)
+    count: int = 0
+    end: tuple[int, bool] | None = None  # (documents in the chunk, is it the source's last)
 
 
 class _Runner:
-    def __init__(self, job: JobDir, pool: DocPool) -> None:
+    """Answers the workers from the ledger and commits units as they fill."""
+
+    def __init__(self, job: JobDir, stop: _Stop, progress: Progress) -> None:
         self.job = job
-        self.pool = pool
-        self.docs: dict[int, tuple[_Unit, int]] = {}
-        self.next_id = 0
-        self.order: list[str] = []
+        self.stop = stop
+        self.progress = progress
+        self.units: dict[tuple[int, int], _Unit] = {}
+        self.claimed: dict[str, int] = {}  # unit key -> the family running it
         self.counts = Tally()  # this run's documents, for progress and speed
+        self.bytes_done = 0
+        self.by_key: dict[str, list[_Source]] = {}  # an input named twice has one key
 
-    def handle(self, event: Event) -> None:
-        kind, subject, extra = event
-        if kind == "done":
-            self.order.append(subject)
-        elif kind == "begin":
-            self.order.append(subject.key)
-        elif kind == "item":
-            unit: _Unit = subject
-            index = len(unit.outcomes)
-            unit.outcomes.append(None)
-            if isinstance(extra, RawPage):
-                unit.waiting += 1
-                self.docs[self.next_id] = (unit, index)
-                self.pool.put(self.next_id, extra)
-                self.next_id += 1
-            else:
-                unit.outcomes[index] = outcome = skipped_outcome(extra)
-                self.counts.add(outcome)
-        elif kind == "end":
-            subject.closed = True
-            subject.last = bool(extra)
-            self._maybe_commit(subject)
+    def chunk_request(self, family: Family, chunk: int) -> Answer:
+        source: _Source = family.context
+        assert family.key is not None
+        if source.key is None:
+            source.key = family.key
+            self.by_key.setdefault(family.key, []).append(source)
+        if chunk == 0 and self.job.finished_source(family.key) is not None:
+            self._complete(family.key)
+            return "stop"
+        if self.stop.signal is not None:
+            return "stop"
+        key = f"{family.key}-{chunk:06d}"
+        if self.job.done(key) is not None:
+            return "skip"
+        owner = self.claimed.setdefault(key, family.family_id)
+        return "run" if owner == family.family_id else "skip"  # the same input named twice
 
-    def collect(self, timeout: float) -> None:
-        for doc_id, outcome in self.pool.poll(timeout):
-            unit, index = self.docs.pop(doc_id)
-            unit.outcomes[index] = outcome
-            unit.waiting -= 1
-            self.counts.add(outcome)
-            self._maybe_commit(unit)
+    def output(self, family: Family, first: int, count: int, books: bytes, rejects: bytes, tally: Tally) -> None:
+        chunk = first // family.shard_docs
+        unit = self.units.setdefault((family.family_id, chunk), _Unit())
+        unit.parts.append((first, books, rejects, tally))
+        unit.count += count
+        self.counts.merge(tally)
+        self._maybe_commit(family, chunk, unit)
 
-    def _maybe_commit(self, unit: _Unit) -> None:
-        if not unit.closed or unit.waiting:
+    def outcomes(self, family: Family, first: int, outcomes: list[DocOutcome]) -> None:
+        raise AssertionError("the local engine's tasks send batches")
+
+    def chunk_end(self, family: Family, chunk: int, size: int, last: bool) -> None:
+        unit = self.units.setdefault((family.family_id, chunk), _Unit())
+        unit.end = (size, last)
+        self._maybe_commit(family, chunk, unit)
+
+    def dead_letter(self, letter: DeadLetter) -> None:
+        self.job.dead_letter(letter)
+        self.progress.note(
+            f"dead letter: {letter.page.uri} killed its worker {letter.attempts} times "
+            f"({letter.last_exit}); its bytes are in {self.job.root / 'dead-letter'}"
+        )
+
+    def family_done(self, family: Family) -> None:
+        pass
+
+    def _maybe_commit(self, family: Family, chunk: int, unit: _Unit) -> None:
+        if unit.end is None or unit.count != unit.end[0]:
             return
+        del self.units[(family.family_id, chunk)]
+        source: _Source = family.context
+        assert family.key is not None
+        unit.parts.sort(key=lambda part: part[0])
         tally = Tally()
-        books: list[bytes] = []
-        rejects: list[bytes] = []
-        for outcome in unit.outcomes:
-            assert outcome is not None
-            tally.add(outcome)
-            if outcome.kind == "book":
-                books.append(outcome.line)
-            elif outcome.kind == "reject":
-                rejects.append(outcome.line)
-        record = UnitRecord(unit.key, unit.source, unit.chunk, unit.last, unit.uri,
-                            tally.to_dict())
-        self.job.commit(record, books, rejects)
-        unit.outcomes = []
+        for part in unit.parts:
+            tally.merge(part[3])
+        key = f"{family.key}-{chunk:06d}"
+        record = UnitRecord(key, family.key, chunk, unit.end[1], source.spec.uri, tally.to_dict())
+        self.job.commit(record, [p[1] for p in unit.parts], [p[2] for p in unit.parts])
+        self.claimed.pop(key, None)
+        self._complete(family.key)  # chunks of a split source can be done in any order
+
+    def _complete(self, key: str) -> None:
+        if self.job.finished_source(key) is None:
+            return
+        for source in self.by_key.get(key, []):
+            if not source.complete:
+                source.complete = True
+                self.bytes_done += source.size
 
 
 def _install_signals(stop: _Stop) -> dict[int, Any]:
@@ -281,9 +209,7 @@ def run_local(
 ) -> BatchResult:
     """Clean every page of ``inputs`` on a process pool; resumable when ``job_dir`` is given."""
     if doc_function is None:
-        from scraper.pipeline import clean_page
-
-        doc_function = clean_page
+        doc_function = CLEAN_PAGE  # imported by the workers, not here
     temporary = job_dir is None
     root = Path(tempfile.mkdtemp(prefix="catalog-batch-")) if job_dir is None else job_dir
     stop = _Stop()
@@ -293,26 +219,21 @@ def run_local(
             for path in (output, rejects, summary_path):
                 if path is not None:
                     temp_path(path).unlink(missing_ok=True)  # left by a killed run
-            sources = list(group_sources(expand_inputs(inputs, stdin=stdin), config.shard_docs))
-            total = sum(s.size for s in sources if isinstance(s, InputFile))
-            walk = _Walk(sources, job, config.shard_docs, stop)
+            sources = _sources(list(group_sources(expand_inputs(inputs, stdin=stdin), config.shard_docs)))
+            total = sum(s.size for s in sources)
             progress = make_progress(config.progress, total, config.log_every)
-
-            def dead_letter(letter: DeadLetter) -> None:
-                job.dead_letter(letter)
-                progress.note(
-                    f"dead letter: {letter.page.uri} killed its worker {letter.attempts} times "
-                    f"({letter.last_exit}); its bytes are in {root / 'dead-letter'}"
-                )
-
+            runner = _Runner(job, stop, progress)
             previous = _install_signals(stop)
             try:
-                with DocPool(doc_function, workers=config.worker_count,
-                             doc_timeout=config.doc_timeout, doc_memory_mb=config.doc_memory_mb,
-                             crash_attempts=config.crash_attempts,
-                             on_dead_letter=dead_letter) as pool:
-                    runner = _Runner(job, pool)
-                    _drive(runner, iter(walk), progress, walk)
+                with TaskPool(
+                    doc_function,
+                    workers=config.worker_count,
+                    doc_timeout=config.doc_timeout,
+                    doc_memory_mb=config.doc_memory_mb,
+                    crash_attempts=config.crash_attempts,
+                    handler=runner,
+                ) as pool:
+                    _drive(pool, runner, sources, config.shard_docs)
             finally:
                 for sig, handler in previous.items():
                     signal.signal(sig, handler)
@@ -327,19 +248,27 @@ def run_local(
                 "pages_per_s": round(documents / elapsed, 2) if elapsed else 0.0,
                 "workers_replaced": pool.replaced,
             }
+            order: list[str] = []
             tally = Tally()
-            for key in runner.order:
-                record = job.done(key)
-                if record is not None:
+            for source in sources:
+                records = job.finished_source(source.key) if source.key is not None else None
+                for record in records or ():
+                    order.append(record.key)
                     tally.merge(Tally.from_dict(record.stats))
             summary = build_summary(tally, run)
-            if walk.stopped_early:
+            unfinished = [s.spec.uri for s in sources if s.key is None or job.finished_source(s.key) is None]
+            if unfinished:
                 summary["run"]["interrupted_by"] = stop.signal
+                if stop.signal is None:  # a bug, not an interruption: say what is missing
+                    progress.note(
+                        "some inputs were not finished: "
+                        + ", ".join(unfinished[:3])
+                        + "; re-run the same command to finish them"
+                    )
                 return BatchResult(False, stop.signal, summary, None, None)
-            merge_shards((job.shard(k, "books") for k in runner.order), output,
-                         config.output_format)
+            merge_shards((job.shard(k, "books") for k in order), output, config.output_format)
             if rejects is not None:
-                merge_shards((job.shard(k, "rejects") for k in runner.order), rejects, "jsonl")
+                merge_shards((job.shard(k, "rejects") for k in order), rejects, "jsonl")
             text = orjson.dumps(summary, option=orjson.OPT_INDENT_2)
             for path in (root / "summary.json", summary_path):
                 if path is not None and not (temporary and path.parent == root):
@@ -351,20 +280,23 @@ def run_local(
             shutil.rmtree(root, ignore_errors=True)
 
 
-def _drive(runner: _Runner, events: Iterator[Event], progress: Any, walk: _Walk) -> None:
-    pool = runner.pool
-    exhausted = False
+def _drive(pool: TaskPool, runner: _Runner, sources: list[_Source], shard_docs: int) -> None:
+    # Biggest first: the sources left at the end, when workers run out of whole
+    # sources and split the last ones, are the small ones.
+    pending = deque(sorted(sources, key=lambda s: -s.size))
     while True:
-        while not exhausted and pool.wants_more():
-            event = next(events, None)
-            if event is None:
-                exhausted = True
-                break
-            runner.handle(event)
-        if pool.busy():
-            runner.collect(0.5)
+        if runner.stop.signal is not None:
+            pending.clear()
+        while pending and pool.free() > 0:
+            source = pending.popleft()
+            pool.submit(source.spec, shard_docs=shard_docs, context=source)
+        pool.step(0.5, may_split=not pending and runner.stop.signal is None)
         counts = runner.counts.outcomes
-        progress.update(docs=counts["book"] + counts["reject"], books=counts["book"],
-                        rejects=counts["reject"], bytes_done=walk.bytes_done)
-        if exhausted and not pool.busy():
+        runner.progress.update(
+            docs=counts["book"] + counts["reject"],
+            books=counts["book"],
+            rejects=counts["reject"],
+            bytes_done=runner.bytes_done,
+        )
+        if not pending and not pool.busy():
             return

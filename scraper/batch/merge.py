@@ -10,6 +10,7 @@ import os
 import sys
 from collections.abc import Iterable
 from pathlib import Path
+from typing import BinaryIO
 
 import orjson
 
@@ -21,6 +22,7 @@ from scraper.records import Book
 __all__ = ["merge_shards"]
 
 PARQUET_BATCH_ROWS = 1000
+COPY_BLOCK = 1 << 20
 
 
 def merge_shards(shards: Iterable[Path], output: Path | None, output_format: OutputFormat) -> int:
@@ -29,19 +31,24 @@ def merge_shards(shards: Iterable[Path], output: Path | None, output_format: Out
         if output is None:
             raise ValueError("Parquet output needs a file (-o), not stdout")
         return _merge_parquet(shards, output)
-    count = 0
     if output is None:
-        for shard in shards:
-            for line in read_lines(shard):
-                sys.stdout.buffer.write(line + b"\n")
-                count += 1
+        count = _concatenate(shards, sys.stdout.buffer)
         sys.stdout.buffer.flush()
         return count
     with atomic_writer(output) as stream:
-        for shard in shards:
-            for line in read_lines(shard):
-                stream.write(line + b"\n")
-                count += 1
+        return _concatenate(shards, stream)
+
+
+def _concatenate(shards: Iterable[Path], stream: BinaryIO) -> int:
+    """Copy shards (whole JSON lines each) into ``stream`` in blocks; return the line count."""
+    count = 0
+    for shard in shards:
+        if not shard.exists():
+            continue  # nothing was written for it: it holds no lines
+        with open(shard, "rb") as source:
+            while block := source.read(COPY_BLOCK):
+                count += block.count(b"\n")
+                stream.write(block)
     return count
 
 

@@ -8,6 +8,7 @@ are not pages) become outcomes here too, so every input ends in exactly one.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from typing import Literal, NamedTuple
 
@@ -17,6 +18,7 @@ from scraper.sources import RawPage, SkippedInput
 __all__ = [
     "DocFunction",
     "DocOutcome",
+    "LazyFunction",
     "encode_result",
     "reject_outcome",
     "run_document",
@@ -26,6 +28,34 @@ __all__ = [
 DocFunction = Callable[[RawPage], "Book | Reject"]
 OutcomeKind = Literal["book", "reject", "skipped"]
 MAX_DETAIL = 500  # an exception message can hold a whole page; the reject needs a hint
+
+
+class LazyFunction:
+    """A per-document function named by module and attribute, imported where it is first
+    called: the main process hands ``clean_page`` to its workers without importing the
+    pipeline itself (it never parses a page).
+
+    >>> import pickle
+    >>> sent = pickle.loads(pickle.dumps(LazyFunction("scraper.pipeline", "clean_page")))
+    >>> sent.module, sent.name, sent._function is None
+    ('scraper.pipeline', 'clean_page', True)
+    """
+
+    def __init__(self, module: str, name: str) -> None:
+        self.module = module  # what the fork server preloads
+        self.name = name
+        self._function: DocFunction | None = None
+
+    def __call__(self, page: RawPage) -> Book | Reject:
+        if self._function is None:
+            self._function = getattr(importlib.import_module(self.module), self.name)
+        return self._function(page)
+
+    def __reduce__(self) -> tuple[type[LazyFunction], tuple[str, str]]:
+        return LazyFunction, (self.module, self.name)
+
+
+CLEAN_PAGE = LazyFunction("scraper.pipeline", "clean_page")
 
 
 class DocOutcome(NamedTuple):

@@ -58,7 +58,8 @@ class _Lines:
         print(
             f"batch: {docs} documents ({books} books, {rejects} rejects), "
             f"{docs / elapsed:.1f} docs/s{share}, {elapsed:.0f} s",
-            file=self._stream, flush=True,
+            file=self._stream,
+            flush=True,
         )
 
     def note(self, message: str) -> None:
@@ -92,8 +93,7 @@ class _Bar:
             console=Console(stderr=True),
             transient=False,
         )
-        self._task = self._bar.add_task("clean", total=total_bytes or None, docs=0, rate=0.0,
-                                        rejects=0)
+        self._task = self._bar.add_task("clean", total=total_bytes or None, docs=0, rate=0.0, rejects=0)
         self._start = time.monotonic()
         self._bar.start()
 

@@ -79,13 +79,10 @@ def arrow_schema(model: type[BaseModel]) -> Any:
     try:
         import pyarrow as pa  # type: ignore[import-untyped]
     except ImportError:
-        raise EngineUnavailable(
-            "Parquet output needs pyarrow: pip install 'catalog-scraper[parquet]'"
-        ) from None
+        raise EngineUnavailable("Parquet output needs pyarrow: pip install 'catalog-scraper[parquet]'") from None
 
     def render(node: ColumnType) -> Any:
-        scalars = {"string": pa.string(), "int": pa.int64(), "float": pa.float64(),
-                   "bool": pa.bool_()}
+        scalars = {"string": pa.string(), "int": pa.int64(), "float": pa.float64(), "bool": pa.bool_()}
         if node.kind in scalars:
             return scalars[node.kind]
         if node.kind == "list":
@@ -102,8 +99,7 @@ def spark_schema(model: type[BaseModel]) -> Any:
     from pyspark.sql import types as st
 
     def render(node: ColumnType) -> Any:
-        scalars = {"string": st.StringType(), "int": st.LongType(), "float": st.DoubleType(),
-                   "bool": st.BooleanType()}
+        scalars = {"string": st.StringType(), "int": st.LongType(), "float": st.DoubleType(), "bool": st.BooleanType()}
         if node.kind in scalars:
             return scalars[node.kind]
         if node.kind == "list":
@@ -112,4 +108,3 @@ def spark_schema(model: type[BaseModel]) -> Any:
         return st.StructType([st.StructField(n, render(t), null) for n, t, null in node.fields])
 
     return render(column_types(model))
-

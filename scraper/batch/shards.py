@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
 
-__all__ = ["TEMP_SUFFIX", "atomic_writer", "fsync_dir", "read_lines", "write_lines"]
+__all__ = ["TEMP_SUFFIX", "atomic_writer", "fsync_dir", "read_lines", "write_blobs", "write_lines"]
 
 TEMP_SUFFIX = ".partial"
 
@@ -55,6 +55,13 @@ def write_lines(path: Path, lines: Iterable[bytes]) -> None:
         for line in lines:
             stream.write(line)
             stream.write(b"\n")
+
+
+def write_blobs(path: Path, blobs: Iterable[bytes]) -> None:
+    """Write runs of JSON lines (each blob ends with a newline, or is empty) atomically."""
+    with atomic_writer(path) as stream:
+        for blob in blobs:
+            stream.write(blob)
 
 
 def read_lines(path: Path) -> Iterator[bytes]:

@@ -16,7 +16,8 @@ From your own Spark job::
 Each input file (or group of loose pages) is one partition. Inside a task the
 documents run in one worker process with the local engine's guards (time limit,
 memory cap, crash isolation), so a parser hang or crash costs one document, not
-the task. Input paths must be readable from every executor (a shared or mounted
+the task; the worker reads the partition's input itself and sends its results
+back in batches. Input paths must be readable from every executor (a shared or mounted
 filesystem); the archive readers read local paths.
 """
 
@@ -34,14 +35,15 @@ import orjson
 import scraper.archives  # noqa: F401  # registers the archive readers
 from scraper.batch.config import BatchConfig
 from scraper.batch.errors import EngineUnavailable
-from scraper.batch.outcome import DocFunction, skipped_outcome
+from scraper.batch.outcome import CLEAN_PAGE, DocFunction, DocOutcome
 from scraper.batch.plan import InputFile, expand_inputs, group_sources
-from scraper.batch.pool import DocPool
+from scraper.batch.pool import Answer, DeadLetter, Family, TaskPool
 from scraper.batch.schema import spark_schema
 from scraper.batch.shards import atomic_writer
 from scraper.batch.summary import Tally, build_summary
+from scraper.batch.tasks import ArchiveSource, GroupSource, SourceSpec
 from scraper.records import Book
-from scraper.sources import ARCHIVE_READERS, RawPage, SkippedInput, kind_from_suffix
+from scraper.sources import SkippedInput
 
 __all__ = ["books_dataframe", "clean_partition", "clean_rdd", "run_spark", "spark_session"]
 
@@ -67,54 +69,75 @@ def _tasks(inputs: Sequence[str], shard_docs: int) -> list[Task]:
     return tasks
 
 
-def _items(task: Task) -> Iterator[RawPage | SkippedInput]:
+def _source(task: Task) -> SourceSpec:
     kind, payload = task
     if kind == "archive":
-        path = Path(payload)
-        name = path.name.lower()
-        reader = next(r for s, r in ARCHIVE_READERS.items() if name.endswith(s))
-        yield from reader(path)
-        return
+        return ArchiveSource(Path(payload), payload)
+    entries: list[InputFile | SkippedInput] = []
     for entry_kind, uri, value in payload:
         if entry_kind == "skipped":
-            yield SkippedInput(uri, value)
-            continue
-        try:
-            data = Path(value).read_bytes()
-        except OSError as exc:
-            yield SkippedInput(uri, f"unreadable: {exc.strerror or exc}")
-            continue
-        yield RawPage(uri=uri, data=data, kind=kind_from_suffix(value))
+            entries.append(SkippedInput(uri, value))
+        else:
+            entries.append(InputFile(Path(value), 0))
+    return GroupSource(tuple(entries))
+
+
+class _Rows:
+    """Collects a partition's rows as the worker's batches arrive."""
+
+    def __init__(self) -> None:
+        self.rows: list[tuple[str, str]] = []
+        self.tally = Tally()
+
+    def take(self) -> list[tuple[str, str]]:
+        rows, self.rows = self.rows, []
+        return rows
+
+    def chunk_request(self, family: Family, chunk: int) -> Answer:
+        return "run"
+
+    def output(self, family: Family, first: int, count: int, books: bytes, rejects: bytes, tally: Tally) -> None:
+        self.tally.merge(tally)
+        self.rows += [("book", line.decode()) for line in books.splitlines()]
+        self.rows += [("reject", line.decode()) for line in rejects.splitlines()]
+
+    def outcomes(self, family: Family, first: int, outcomes: list[DocOutcome]) -> None:
+        raise AssertionError("partition tasks send batches")
+
+    def chunk_end(self, family: Family, chunk: int, size: int, last: bool) -> None:
+        pass
+
+    def dead_letter(self, letter: DeadLetter) -> None:
+        pass  # no job dir: the worker_crashed reject is the record of it
+
+    def family_done(self, family: Family) -> None:
+        pass
 
 
 def clean_partition(
-    tasks: Iterable[Task], doc_function: DocFunction | None = None,
+    tasks: Iterable[Task],
+    doc_function: DocFunction | None = None,
     config: BatchConfig = DEFAULT_BATCH_CONFIG,
 ) -> Iterator[tuple[str, str]]:
     """For ``rdd.mapPartitions``: ``(kind, json)`` rows; kind is ``book``, ``reject`` or,
     once per partition, ``tally`` (the partition's summary counts)."""
     if doc_function is None:
-        from scraper.pipeline import clean_page
-
-        doc_function = clean_page
-    tally = Tally()
-    with DocPool(doc_function, workers=1, doc_timeout=config.doc_timeout,
-                 doc_memory_mb=config.doc_memory_mb,
-                 crash_attempts=config.crash_attempts) as pool:
+        doc_function = CLEAN_PAGE
+    rows = _Rows()
+    with TaskPool(
+        doc_function,
+        workers=1,
+        doc_timeout=config.doc_timeout,
+        doc_memory_mb=config.doc_memory_mb,
+        crash_attempts=config.crash_attempts,
+        handler=rows,
+    ) as pool:
         for task in tasks:
-            for item in _items(task):
-                if isinstance(item, SkippedInput):
-                    outcome = skipped_outcome(item)
-                else:
-                    pool.put(0, item)
-                    results: list[Any] = []
-                    while not results:
-                        results = pool.poll(1.0)
-                    outcome = results[0][1]
-                tally.add(outcome)
-                if outcome.kind != "skipped":
-                    yield outcome.kind, outcome.line.decode()
-    yield "tally", orjson.dumps(tally.to_dict()).decode()
+            pool.submit(_source(task), shard_docs=config.shard_docs, ask=False)
+            while pool.busy():
+                pool.step(1.0)
+                yield from rows.take()
+    yield "tally", orjson.dumps(rows.tally.to_dict()).decode()
 
 
 def spark_session(master: str | None = None) -> Any:
@@ -122,9 +145,7 @@ def spark_session(master: str | None = None) -> Any:
     try:
         from pyspark.sql import SparkSession
     except ImportError:
-        raise EngineUnavailable(
-            "the Spark engine needs pyspark: pip install 'catalog-scraper[spark]'"
-        ) from None
+        raise EngineUnavailable("the Spark engine needs pyspark: pip install 'catalog-scraper[spark]'") from None
     # Executors on this machine must run the same interpreter (and venv) as we do.
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
@@ -145,7 +166,10 @@ def spark_session(master: str | None = None) -> Any:
 
 
 def clean_rdd(
-    spark: Any, inputs: Sequence[str], *, doc_function: DocFunction | None = None,
+    spark: Any,
+    inputs: Sequence[str],
+    *,
+    doc_function: DocFunction | None = None,
     config: BatchConfig = DEFAULT_BATCH_CONFIG,
 ) -> Any:
     """An RDD of ``(kind, json)`` for every document of ``inputs`` (see :func:`clean_partition`)."""
@@ -193,13 +217,16 @@ def run_spark(
         outcomes.unpersist()
     elapsed = time.monotonic() - started
     documents = tally.outcomes["book"] + tally.outcomes["reject"]
-    summary = build_summary(tally, {
-        "engine": "spark",
-        "master": session.sparkContext.master,
-        "elapsed_s": round(elapsed, 3),
-        "documents_this_run": documents,
-        "pages_per_s": round(documents / elapsed, 2) if elapsed else 0.0,
-    })
+    summary = build_summary(
+        tally,
+        {
+            "engine": "spark",
+            "master": session.sparkContext.master,
+            "elapsed_s": round(elapsed, 3),
+            "documents_this_run": documents,
+            "pages_per_s": round(documents / elapsed, 2) if elapsed else 0.0,
+        },
+    )
     text = orjson.dumps(summary, option=orjson.OPT_INDENT_2) + b"\n"
     for path in (out_dir / "summary.json", summary_path):
         if path is not None and path.parent.is_dir():

@@ -87,8 +87,7 @@ def build_summary(tally: Tally, run: dict[str, Any]) -> dict[str, Any]:
     books = tally.outcomes.get("book", 0)
     counts = tally.to_dict()
     coverage = {
-        name: {"books": n, "share": round(n / books, 4) if books else 0.0}
-        for name, n in sorted(tally.fields.items())
+        name: {"books": n, "share": round(n / books, 4) if books else 0.0} for name, n in sorted(tally.fields.items())
     }
     return {
         "documents": books + tally.outcomes.get("reject", 0),

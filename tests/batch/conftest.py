@@ -27,9 +27,7 @@ def function_spec(module: ModuleType, name: str) -> tuple[str, str]:
     return f"{module.__name__}:{name}", str(Path(module.__file__).resolve().parents[depth - 1])
 
 
-def batch_command(
-    *args: str, doc_function: tuple[str, str] | None = None
-) -> tuple[list[str], dict[str, str]]:
+def batch_command(*args: str, doc_function: tuple[str, str] | None = None) -> tuple[list[str], dict[str, str]]:
     """The argv and environment of ``python -m scraper.batch clean ARGS``."""
     argv = [sys.executable, "-m", "scraper.batch", "clean", *args]
     env = dict(os.environ)
@@ -45,10 +43,10 @@ def batch_command(
 def run_batch_cli() -> Callable[..., subprocess.CompletedProcess[str]]:
     """Run the batch command to completion and return its result."""
 
-    def run(*args: str, doc_function: tuple[str, str] | None = None,
-            timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    def run(
+        *args: str, doc_function: tuple[str, str] | None = None, timeout: float = 120
+    ) -> subprocess.CompletedProcess[str]:
         argv, env = batch_command(*args, doc_function=doc_function)
-        return subprocess.run(argv, env=env, capture_output=True, text=True, timeout=timeout,
-                              check=False)
+        return subprocess.run(argv, env=env, capture_output=True, text=True, timeout=timeout, check=False)
 
     return run

@@ -58,3 +58,15 @@ def slow_echo(page: RawPage) -> Book | Reject:
     """:func:`echo_title`, 10 ms slower: long enough to interrupt a run mid-way."""
     time.sleep(0.01)
     return echo_title(page)
+
+
+def misbehave_by_content(page: RawPage) -> Book | Reject:
+    """:func:`misbehave`, keyed by a marker in the page's bytes: the pages of one archive
+    share their URI's stem, so the URI cannot say which one should hang."""
+    if b"<hang/>" in page.data:
+        time.sleep(3600)
+    if b"<crash/>" in page.data:
+        os._exit(7)
+    if b"<raise/>" in page.data:
+        raise RuntimeError("parser blew up")
+    return slow_echo(page)

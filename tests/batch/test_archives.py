@@ -13,12 +13,21 @@ import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Literal
 
 import pytest
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from scraper.archives import ArchiveFault, SkippedRecord, read_tar, read_warc, read_zip
+from scraper.archives import (
+    ArchiveFault,
+    SkippedRecord,
+    read_tar,
+    read_warc,
+    read_warc_items,
+    read_zip,
+)
+from scraper.batch.pool import state_at
 from scraper.sources import RawPage, SkippedInput, iter_pages
 
 from .warcs import Capture, book_page, member_spans, write_record, write_warc, write_wet
@@ -48,10 +57,15 @@ def pages(items: list[RawPage | SkippedInput]) -> list[RawPage]:
 def test_warc_responses_become_html_pages_with_url_and_charset(tmp_path: Path, gzip: bool) -> None:
     """Each HTML response is a page carrying its target URL and Content-Type charset."""
     path = tmp_path / ("a.warc.gz" if gzip else "a.warc")
-    write_warc(path, [
-        Capture("http://ex.org/1", book_page(1), "text/html; charset=ISO-8859-1"),
-        Capture("http://ex.org/2", book_page(2), "application/xhtml+xml"),
-    ], gzip=gzip, with_requests=True)
+    write_warc(
+        path,
+        [
+            Capture("http://ex.org/1", book_page(1), "text/html; charset=ISO-8859-1"),
+            Capture("http://ex.org/2", book_page(2), "application/xhtml+xml"),
+        ],
+        gzip=gzip,
+        with_requests=True,
+    )
     found = pages(list(read_warc(path)))
     assert [(p.url, p.kind, p.charset) for p in found] == [
         ("http://ex.org/1", "html", "iso-8859-1"),
@@ -63,25 +77,21 @@ def test_warc_responses_become_html_pages_with_url_and_charset(tmp_path: Path, g
 
 SKIPPED_RECORDS = [
     # (capture, reason it is not a page)
-    (Capture("http://ex.org/a.png", b"\x89PNG\r\n", "image/png"),
-     "not an HTML response (image/png)"),
-    (Capture("http://ex.org/moved", b"<html>moved</html>", status="301 Moved"),
-     "HTTP status is not 2xx (301)"),
-    (Capture("http://ex.org/gone", b"<html>404</html>", status="404 Not Found"),
-     "HTTP status is not 2xx (404)"),
+    (Capture("http://ex.org/a.png", b"\x89PNG\r\n", "image/png"), "not an HTML response (image/png)"),
+    (Capture("http://ex.org/moved", b"<html>moved</html>", status="301 Moved"), "HTTP status is not 2xx (301)"),
+    (Capture("http://ex.org/gone", b"<html>404</html>", status="404 Not Found"), "HTTP status is not 2xx (404)"),
 ]
 
 
 @pytest.mark.parametrize(("capture", "reason"), SKIPPED_RECORDS)
-def test_non_page_responses_are_skipped_and_counted(
-    tmp_path: Path, capture: Capture, reason: str
-) -> None:
+def test_non_page_responses_are_skipped_and_counted(tmp_path: Path, capture: Capture, reason: str) -> None:
     """Images, redirects and error statuses are counted skips, not pages and not rejects."""
     path = tmp_path / "a.warc.gz"
     write_warc(path, [capture])
     items = list(read_warc(path))
     assert [(type(i).__name__, i.reason) for i in items if not isinstance(i, RawPage)][-1] == (
-        "SkippedRecord", reason,
+        "SkippedRecord",
+        reason,
     )
 
 
@@ -89,18 +99,23 @@ def _raw_response(path: Path, head: bytes, body: bytes) -> None:
     with open(path, "wb") as out:
         writer = WARCWriter(out, gzip=True)
         payload = io.BytesIO(head + b"\r\n\r\n" + body)
-        record = writer.create_warc_record("http://ex.org/x", "response", payload=payload,
-                                           length=len(payload.getvalue()))
+        record = writer.create_warc_record(
+            "http://ex.org/x", "response", payload=payload, length=len(payload.getvalue())
+        )
         write_record(writer, record)
 
 
 def test_chunked_gzip_http_body_is_decoded(tmp_path: Path) -> None:
     """A chunked, gzip-encoded HTTP body comes out as the page's plain bytes."""
     body = gzip_module.compress(book_page(3))
-    chunked = b"".join(b"%x\r\n%s\r\n" % (len(body[i:i + 50]), body[i:i + 50])
-                       for i in range(0, len(body), 50)) + b"0\r\n\r\n"
-    head = (b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n"
-            b"Transfer-Encoding: chunked\r\nContent-Encoding: gzip")
+    chunked = (
+        b"".join(b"%x\r\n%s\r\n" % (len(body[i : i + 50]), body[i : i + 50]) for i in range(0, len(body), 50))
+        + b"0\r\n\r\n"
+    )
+    head = (
+        b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n"
+        b"Transfer-Encoding: chunked\r\nContent-Encoding: gzip"
+    )
     path = tmp_path / "c.warc.gz"
     _raw_response(path, head, chunked)
     (page,) = pages(list(read_warc(path)))
@@ -111,8 +126,7 @@ def test_http_body_bomb_is_refused(tmp_path: Path) -> None:
     """A small gzip body that inflates past the page cap is unreadable, not inflated."""
     bomb = gzip_module.compress(b"\0" * (65 * 2**20))
     path = tmp_path / "b.warc.gz"
-    _raw_response(path, b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Encoding: gzip",
-                  bomb)
+    _raw_response(path, b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Encoding: gzip", bomb)
     (item,) = list(read_warc(path))
     assert isinstance(item, SkippedInput) and "inflates past" in item.reason
 
@@ -134,21 +148,28 @@ def test_revisit_of_a_page_already_read_is_skipped_with_its_original(tmp_path: P
     with open(path, "wb") as out:
         writer = WARCWriter(out, gzip=True)
         headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1")
-        first = writer.create_warc_record("http://ex.org/1", "response",
-                                          payload=io.BytesIO(book_page(1)), http_headers=headers)
+        first = writer.create_warc_record(
+            "http://ex.org/1", "response", payload=io.BytesIO(book_page(1)), http_headers=headers
+        )
         write_record(writer, first)
         digest = first.rec_headers.get_header("WARC-Payload-Digest")
-        write_record(writer, writer.create_revisit_record(
-            "http://ex.org/1", digest, "http://ex.org/1", "2024-01-01T00:00:00Z"))
-        write_record(writer, writer.create_revisit_record(
-            "http://ex.org/9", "sha1:UNKNOWNDIGEST", "http://ex.org/9", "2024-01-01T00:00:00Z"))
+        write_record(
+            writer, writer.create_revisit_record("http://ex.org/1", digest, "http://ex.org/1", "2024-01-01T00:00:00Z")
+        )
+        write_record(
+            writer,
+            writer.create_revisit_record(
+                "http://ex.org/9", "sha1:UNKNOWNDIGEST", "http://ex.org/9", "2024-01-01T00:00:00Z"
+            ),
+        )
     items = list(read_warc(path))
     assert isinstance(items[0], RawPage)
-    assert [(type(i).__name__, i.reason.split(" (")[0]) for i in items[1:]] == [
+    skipped = [i for i in items[1:] if isinstance(i, SkippedInput)]
+    assert [(type(i).__name__, i.reason.split(" (")[0]) for i in skipped] == [
         ("SkippedRecord", "revisit of a page already read"),
         ("SkippedRecord", "revisit whose original is not in this archive"),
     ]
-    assert "#offset=0" in items[1].reason
+    assert "#offset=0" in skipped[0].reason
 
 
 def test_whole_file_gzip_warc_is_read_record_by_record(tmp_path: Path) -> None:
@@ -161,8 +182,7 @@ def test_whole_file_gzip_warc_is_read_record_by_record(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("cut", [None, 0.6], ids=["whole", "cut"])
-def test_big_whole_file_gzip_is_streamed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                         cut: float | None) -> None:
+def test_big_whole_file_gzip_is_streamed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cut: float | None) -> None:
     """Past the member cap, a whole-file gzip is streamed record by record; a cut ends it
     with one fault."""
     monkeypatch.setattr("scraper.archives.MAX_RECORD_BYTES", 4000)
@@ -215,9 +235,7 @@ def _readable(original: bytes, mutant: bytes, spans: list[tuple[int, int]]) -> s
 
 
 @pytest.mark.parametrize("seed", range(50))
-def test_cut_warc_gz_yields_every_record_before_the_cut(
-    warc_gz: Path, tmp_path: Path, seed: int
-) -> None:
+def test_cut_warc_gz_yields_every_record_before_the_cut(warc_gz: Path, tmp_path: Path, seed: int) -> None:
     """Cut at a random offset: every whole record is read, the rest is one fault with offset."""
     data = warc_gz.read_bytes()
     spans = member_spans(warc_gz)
@@ -240,9 +258,7 @@ def test_cut_warc_gz_yields_every_record_before_the_cut(
 
 
 @pytest.mark.parametrize("seed", range(30))
-def test_byte_flipped_warc_gz_loses_only_the_damaged_record(
-    warc_gz: Path, tmp_path: Path, seed: int
-) -> None:
+def test_byte_flipped_warc_gz_loses_only_the_damaged_record(warc_gz: Path, tmp_path: Path, seed: int) -> None:
     """A flipped byte costs at most its own record; every byte is read or counted as skipped."""
     data = bytearray(warc_gz.read_bytes())
     spans = member_spans(warc_gz)
@@ -266,8 +282,7 @@ def test_byte_flipped_warc_gz_loses_only_the_damaged_record(
 def test_cut_plain_warc_yields_the_records_before_the_cut(tmp_path: Path, seed: int) -> None:
     """An uncompressed WARC cut anywhere keeps its whole records and reports the tail."""
     src = tmp_path / "src.warc"
-    offsets = write_warc(src, [Capture(f"http://ex.org/{i}", book_page(i)) for i in range(10)],
-                         gzip=False)
+    offsets = write_warc(src, [Capture(f"http://ex.org/{i}", book_page(i)) for i in range(10)], gzip=False)
     data = src.read_bytes()
     cut = random.Random(seed).randrange(1, len(data))
     path = tmp_path / "cut.warc"
@@ -296,10 +311,84 @@ def test_garbage_warc_reports_faults_and_ends(tmp_path: Path, garbage: bytes) ->
     assert sum(i.skipped_bytes for i in items if isinstance(i, ArchiveFault)) == len(garbage)
 
 
+# --- resuming a WARC walk at a cursor (how workers start part-way through an archive) --------
+
+
+def _with_revisits(path: Path) -> None:
+    """Responses, revisits of some of them (earlier and later ones), and a request."""
+    with open(path, "wb") as out:
+        writer = WARCWriter(out, gzip=path.name.endswith(".gz"))
+        headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1")
+        digests = []
+        for n in range(12):
+            record = writer.create_warc_record(
+                f"http://ex.org/{n}", "response", payload=io.BytesIO(book_page(n)), http_headers=headers
+            )
+            write_record(writer, record)
+            digests.append(record.rec_headers.get_header("WARC-Payload-Digest"))
+            if n % 3 == 2:
+                write_record(
+                    writer,
+                    writer.create_revisit_record(
+                        f"http://ex.org/r{n}", digests[n - 2], f"http://ex.org/{n - 2}", "2024-01-01T00:00:00Z"
+                    ),
+                )
+
+
+def _assert_resumes_match(path: Path) -> int:
+    """A walk resumed at any item's cursor, with the revisit state up to it, yields the
+    same items as the walk from the start did from there; returns the cursors tried."""
+    state: dict[str, int] = {}
+    full = list(read_warc_items(path, payloads=state))
+    tried = 0
+    for index, (_, cursor) in enumerate(full):
+        if cursor is None:
+            continue
+        tail = [item for item, _ in read_warc_items(path, cursor, state_at(state, cursor))]
+        assert tail == [item for item, _ in full[index:]], f"resumed at {cursor}"
+        tried += 1
+    return tried
+
+
+@pytest.mark.parametrize("name", ["r.warc.gz", "r.warc"])
+def test_a_walk_resumed_at_a_cursor_reads_what_the_whole_walk_read(tmp_path: Path, name: str) -> None:
+    """Revisits resolve the same way from a cursor as from the start of the file."""
+    path = tmp_path / name
+    _with_revisits(path)
+    assert _assert_resumes_match(path) == 16
+
+
+def test_a_walk_resumes_inside_a_member_of_several_records(tmp_path: Path) -> None:
+    """A small whole-file gzip is one member: cursors count the records before theirs."""
+    plain = tmp_path / "a.warc"
+    _with_revisits(plain)
+    path = tmp_path / "a.warc.gz"
+    path.write_bytes(gzip_module.compress(plain.read_bytes()))
+    cursors = [c for _, c in read_warc_items(path)]
+    assert cursors[3] is not None and cursors[3].offset == 0 and cursors[3].skip == 3
+    assert _assert_resumes_match(path) == 16
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_a_walk_resumes_the_same_across_damage(warc_gz: Path, tmp_path: Path, seed: int) -> None:
+    """Cut or byte-flipped: faults and records after a cursor are those of the full walk."""
+    data = bytearray(warc_gz.read_bytes())
+    rng = random.Random(5000 + seed)
+    if seed % 2:
+        data = data[: rng.randrange(1, len(data))]
+    else:
+        for _ in range(3):
+            data[rng.randrange(len(data))] ^= 1 << rng.randrange(8)
+    path = tmp_path / "m.warc.gz"
+    path.write_bytes(bytes(data))
+    with deadline(20):
+        assert _assert_resumes_match(path) > 0
+
+
 # --- tar and zip ---------------------------------------------------------------------------
 
 
-def _tar(path: Path, members: list[tuple[tarfile.TarInfo, bytes]], mode: str = "w:gz") -> None:
+def _tar(path: Path, members: list[tuple[tarfile.TarInfo, bytes]], mode: Literal["w", "w:gz"] = "w:gz") -> None:
     with tarfile.open(path, mode) as tar:
         for info, data in members:
             info.size = len(data) if info.isfile() else 0
@@ -328,7 +417,7 @@ TAR_MEMBERS = [
 
 
 @pytest.mark.parametrize("mode", ["w", "w:gz"], ids=["tar", "tar.gz"])
-def test_tar_members_are_read_safely_in_memory(tmp_path: Path, mode: str) -> None:
+def test_tar_members_are_read_safely_in_memory(tmp_path: Path, mode: Literal["w", "w:gz"]) -> None:
     """Pages are read; traversal paths, links and devices are skipped with a reason."""
     path = tmp_path / ("a.tar" if mode == "w" else "a.tar.gz")
     _tar(path, [(info, book_page(n)) for n, (info, _) in enumerate(TAR_MEMBERS)], mode)
@@ -374,15 +463,18 @@ def _zip(path: Path, members: list[tuple[str, bytes]], *, symlink: str | None = 
             archive.writestr(name, data)
         if symlink:
             info = zipfile.ZipInfo(symlink)
-            info.external_attr = (0o120777 << 16)
+            info.external_attr = 0o120777 << 16
             archive.writestr(info, "/etc/passwd")
 
 
 def test_zip_members_are_read_safely(tmp_path: Path) -> None:
     """A zip's pages are read; traversal, symlinks and non-pages are skipped."""
     path = tmp_path / "a.zip"
-    _zip(path, [("a/book.html", book_page(1)), ("../up.html", book_page(2)),
-                ("a/img.png", b"png")], symlink="a/link.html")
+    _zip(
+        path,
+        [("a/book.html", book_page(1)), ("../up.html", book_page(2)), ("a/img.png", b"png")],
+        symlink="a/link.html",
+    )
     items = list(read_zip(path))
     assert [(type(i).__name__, i.uri.rsplit("#", 1)[1]) for i in items] == [
         ("RawPage", "a/book.html"),

@@ -47,16 +47,14 @@ def tree(tmp_path: Path) -> Path:
 @pytest.mark.parametrize(("name", "reason"), SKIPS)
 def test_unusable_files_are_skipped_with_a_reason(tree: Path, name: str, reason: str) -> None:
     """Empty files, FIFOs, symlinks out of the tree and the like are skipped, never read."""
-    skipped = {Path(e.uri).name: e.reason for e in expand_inputs([str(tree)])
-               if isinstance(e, SkippedInput)}
+    skipped = {Path(e.uri).name: e.reason for e in expand_inputs([str(tree)]) if isinstance(e, SkippedInput)}
     assert skipped[name] == reason
 
 
 def test_pages_and_archives_are_planned_in_walk_order(tree: Path) -> None:
     """Loose pages are grouped; each archive is its own source; order is the sorted walk."""
     sources = list(group_sources(expand_inputs([str(tree)]), group_size=3))
-    shape = [s.path.name if isinstance(s, InputFile) else
-             [Path(e.uri).name for e in s.entries] for s in sources]
+    shape = [s.path.name if isinstance(s, InputFile) else [Path(e.uri).name for e in s.entries] for s in sources]
     assert shape == [
         ["a.html", "broken.html"],
         "crawl.warc.gz",
@@ -68,8 +66,7 @@ def test_pages_and_archives_are_planned_in_walk_order(tree: Path) -> None:
 
 @pytest.mark.parametrize(
     ("spec", "reason"),
-    [("/nonexistent/x.html", "no such file, folder or glob match"),
-     ("/nonexistent/*.warc.gz", "glob matched nothing")],
+    [("/nonexistent/x.html", "no such file, folder or glob match"), ("/nonexistent/*.warc.gz", "glob matched nothing")],
 )
 def test_missing_inputs_say_so(spec: str, reason: str) -> None:
     """A typo in an input path is reported, not silently ignored."""

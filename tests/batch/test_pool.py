@@ -14,9 +14,9 @@ from scraper.sources import RawPage
 from .docfns import crash_once, echo_title, misbehave
 
 
-def run_pool(function: DocFunction, uris: list[str], **options: object) -> tuple[
-    dict[str, DocOutcome], list[DeadLetter], int
-]:
+def run_pool(
+    function: DocFunction, uris: list[str], **options: object
+) -> tuple[dict[str, DocOutcome], list[DeadLetter], int]:
     letters: list[DeadLetter] = []
     settings: dict[str, object] = {"workers": 2, "doc_timeout": 2.0, "doc_memory_mb": 256}
     settings.update(options)
@@ -48,7 +48,9 @@ def misbehaved() -> tuple[dict[str, DocOutcome], list[DeadLetter], int]:
 
 @pytest.mark.parametrize(("uri", "kind", "reason"), MISBEHAVIOUR)
 def test_each_document_ends_as_a_book_or_a_named_reject(
-    misbehaved: tuple[dict[str, DocOutcome], list[DeadLetter], int], uri: str, kind: str,
+    misbehaved: tuple[dict[str, DocOutcome], list[DeadLetter], int],
+    uri: str,
+    kind: str,
     reason: str,
 ) -> None:
     """Hangs, crashes, memory hogs and exceptions cost one document each, with a reason."""
@@ -62,8 +64,7 @@ def test_details_say_what_happened(
     misbehaved: tuple[dict[str, DocOutcome], list[DeadLetter], int],
 ) -> None:
     """The reject detail names the limit or the death, so a user can act on it."""
-    details = {uri: orjson.loads(o.line)["detail"] for uri, o in misbehaved[0].items()
-               if o.kind == "reject"}
+    details = {uri: orjson.loads(o.line)["detail"] for uri, o in misbehaved[0].items() if o.kind == "reject"}
     assert "within 2 s" in details["hang"]
     assert "2 times" in details["crash"] and "exit code 7" in details["crash"]
     assert "memory cap of 256 MB" in details["eat"]

@@ -24,16 +24,26 @@ def records(path: Path) -> list[tuple[str, str]]:
         record = json.loads(line)
         source = record.get("source") or {}
         canonical = json.dumps(record, sort_keys=True, ensure_ascii=False).encode()
-        found.append((source.get("uri", record.get("input", "")),
-                      hashlib.sha256(canonical).hexdigest()))
+        found.append((source.get("uri", record.get("input", "")), hashlib.sha256(canonical).hexdigest()))
     return found
 
 
 def command(inputs: Path, out: Path) -> tuple[list[str], dict[str, str]]:
     out.mkdir(exist_ok=True)
-    return batch_command(str(inputs), "-o", str(out / "books.jsonl"), "--job-dir",
-                         str(out / "job"), "--summary", str(out / "summary.json"),
-                         "--workers", "2", "--shard-docs", "20", "-q")
+    return batch_command(
+        str(inputs),
+        "-o",
+        str(out / "books.jsonl"),
+        "--job-dir",
+        str(out / "job"),
+        "--summary",
+        str(out / "summary.json"),
+        "--workers",
+        "2",
+        "--shard-docs",
+        "20",
+        "-q",
+    )
 
 
 def without_run(summary_path: Path) -> dict[str, object]:
@@ -59,8 +69,7 @@ def test_sigkilled_job_resumes_to_the_uninterrupted_result(tmp_path: Path) -> No
         done = len(ledger.read_bytes().splitlines()) if ledger.exists() else 0
         target = done + rng.randint(1, 3)
         extra = rng.uniform(0.0, 0.05)
-        process = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL,
-                                   stderr=subprocess.DEVNULL)
+        process = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         while process.poll() is None:
             if ledger.exists() and len(ledger.read_bytes().splitlines()) >= target:
                 time.sleep(extra)  # land anywhere: mid-document, mid-shard, mid-merge
@@ -70,8 +79,7 @@ def test_sigkilled_job_resumes_to_the_uninterrupted_result(tmp_path: Path) -> No
             process.send_signal(signal.SIGKILL)
             kills += 1
         process.wait(timeout=30)
-    final = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=120,
-                           check=False)
+    final = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=120, check=False)
     assert final.returncode == 0, final.stderr
     assert kills >= KILLS - 2, "the job finished before it could be killed often enough"
 

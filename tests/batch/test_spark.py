@@ -41,19 +41,15 @@ def inputs(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def local_run(inputs: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("local")
-    run_local([str(inputs)], output=out / "books.jsonl", rejects=out / "rejects.jsonl",
-              job_dir=None, config=CONFIG)
+    run_local([str(inputs)], output=out / "books.jsonl", rejects=out / "rejects.jsonl", job_dir=None, config=CONFIG)
     return out
 
 
 def part_lines(folder: Path) -> list[bytes]:
-    return [line for part in sorted(folder.glob("part-*")) for line in
-            part.read_bytes().splitlines()]
+    return [line for part in sorted(folder.glob("part-*")) for line in part.read_bytes().splitlines()]
 
 
-def test_spark_jsonl_records_equal_the_local_engine(
-    spark: Any, inputs: Path, local_run: Path, tmp_path: Path
-) -> None:
+def test_spark_jsonl_records_equal_the_local_engine(spark: Any, inputs: Path, local_run: Path, tmp_path: Path) -> None:
     """Books and rejects from mapPartitions are the local engine's, as sets and in order."""
     summary = run_spark([str(inputs)], tmp_path / "out", config=CONFIG, spark=spark)
     books = part_lines(tmp_path / "out" / "books")
@@ -66,9 +62,7 @@ def test_spark_jsonl_records_equal_the_local_engine(
     assert written["run"]["engine"] == "spark"
 
 
-def test_spark_parquet_rows_follow_the_book_schema(
-    spark: Any, inputs: Path, local_run: Path, tmp_path: Path
-) -> None:
+def test_spark_parquet_rows_follow_the_book_schema(spark: Any, inputs: Path, local_run: Path, tmp_path: Path) -> None:
     """--format parquet: the same books as Parquet rows with the Book model's columns."""
     pq = pytest.importorskip("pyarrow.parquet")
     config = BatchConfig(workers=2, shard_docs=60, progress="off", output_format="parquet")

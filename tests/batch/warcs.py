@@ -48,8 +48,7 @@ def write_record(writer: WARCWriter, record: Any) -> None:
     record.raw_stream.close()
 
 
-def write_warc(path: Path, captures: Iterable[Capture], *, gzip: bool = True,
-               with_requests: bool = False) -> list[int]:
+def write_warc(path: Path, captures: Iterable[Capture], *, gzip: bool = True, with_requests: bool = False) -> list[int]:
     """Write captures as response records (and request records); return record offsets."""
     offsets = []
     with open(path, "wb") as out:
@@ -57,15 +56,16 @@ def write_warc(path: Path, captures: Iterable[Capture], *, gzip: bool = True,
         write_record(writer, writer.create_warcinfo_record(path.name, {"software": "tests"}))
         for cap in captures:
             if with_requests:
-                req = StatusAndHeaders("GET / HTTP/1.1", [("Host", "example.org")],
-                                       is_http_request=True)
-                write_record(writer, writer.create_warc_record(
-                    cap.url, "request", payload=io.BytesIO(b""), http_headers=req))
-            headers = StatusAndHeaders(cap.status, [("Content-Type", cap.content_type)],
-                                       protocol="HTTP/1.1")
+                req = StatusAndHeaders("GET / HTTP/1.1", [("Host", "example.org")], is_http_request=True)
+                write_record(
+                    writer, writer.create_warc_record(cap.url, "request", payload=io.BytesIO(b""), http_headers=req)
+                )
+            headers = StatusAndHeaders(cap.status, [("Content-Type", cap.content_type)], protocol="HTTP/1.1")
             offsets.append(out.tell())
-            write_record(writer, writer.create_warc_record(
-                cap.url, "response", payload=io.BytesIO(cap.body), http_headers=headers))
+            write_record(
+                writer,
+                writer.create_warc_record(cap.url, "response", payload=io.BytesIO(cap.body), http_headers=headers),
+            )
     return offsets
 
 
@@ -74,9 +74,12 @@ def write_wet(path: Path, texts: Iterable[tuple[str, str]], *, gzip: bool = True
     with open(path, "wb") as out:
         writer = WARCWriter(out, gzip=gzip)
         for url, text in texts:
-            write_record(writer, writer.create_warc_record(
-                url, "conversion", payload=io.BytesIO(text.encode()),
-                warc_content_type="text/plain"))
+            write_record(
+                writer,
+                writer.create_warc_record(
+                    url, "conversion", payload=io.BytesIO(text.encode()), warc_content_type="text/plain"
+                ),
+            )
 
 
 def member_spans(path: Path) -> list[tuple[int, int]]:
@@ -105,8 +108,7 @@ def hostile_pages(rng: random.Random) -> list[bytes]:
     ]
 
 
-def build_archive_set(folder: Path, docs: int, *, seed: int, hostile: float = 0.05,
-                      per_warc: int = 250) -> None:
+def build_archive_set(folder: Path, docs: int, *, seed: int, hostile: float = 0.05, per_warc: int = 250) -> None:
     """A seeded input set: WARC.gz files (one cut short), a tar.gz and loose pages.
 
     ``hostile`` of the documents are hostile pages (see :func:`hostile_pages`).
@@ -132,8 +134,11 @@ def build_archive_set(folder: Path, docs: int, *, seed: int, hostile: float = 0.
     for part, start in enumerate(range(0, len(rest), per_warc)):
         chunk = rest[start : start + per_warc]
         path = folder / f"crawl-{part:03d}.warc.gz"
-        write_warc(path, [Capture(f"http://shop{part}.example/{n}", b)
-                          for n, b in enumerate(chunk)], with_requests=part % 2 == 0)
+        write_warc(
+            path,
+            [Capture(f"http://shop{part}.example/{n}", b) for n, b in enumerate(chunk)],
+            with_requests=part % 2 == 0,
+        )
         if part == 1:  # a crawl cut short: its tail is damage, not pages
             data = path.read_bytes()
             path.write_bytes(data[: len(data) - len(data) // 7])
