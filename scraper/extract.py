@@ -16,6 +16,7 @@ from normalizers.residue import match_phrase
 from normalizers.rules.phrases import NEUTRAL_SECTION_HEADINGS
 from normalizers.text import fold
 from scraper.blocks import Block
+from scraper.bylines import BYLINE, EDITION_BYLINE, ROLE_IN_PARENS, ROLE_WORDS, is_byline
 from scraper.candidates import Candidate, SourceName
 from scraper.labels import DESCRIPTION_LABELS, EXCERPT_LABELS, field_for_label
 from scraper.parse import ParsedPage
@@ -65,71 +66,24 @@ _ABOUT_AUTHOR = frozenset(
     )
 )
 
-# "de"/"di" are also articles and prepositions, so they do not open a byline.
-_BYLINE = re.compile(r"^(?:by|von|door|por|par)\s+(?P<names>.+)$", re.I)
-# "German Edition by hermann-hesse", "Edición en Inglés de Raymond Murphy (Autor)":
-# the edition statement before the name is not part of it.
-_EDITION_BYLINE = re.compile(
-    r"^[^()]{0,40}?\b(?:edition|edición|ausgabe|édition|editie|edizione)\b[^()]{0,30}?\b(?:by|de|von|par|door|di)\s+",
-    re.I,
-)
-_ROLE_IN_PARENS = re.compile(r"\((?P<role>[^()]{2,40})\)")
-_ROLE_WORDS = {
-    "author": "author",
-    "autor": "author",
-    "auteur": "author",
-    "writer": "author",
-    "verfasser": "author",
-    "translator": "translator",
-    "übersetzer": "translator",
-    "traducteur": "translator",
-    "traductor": "translator",
-    "vertaler": "translator",
-    "editor": "editor",
-    "herausgeber": "editor",
-    "illustrator": "illustrator",
-    "illustrateur": "illustrator",
-    "ilustrador": "illustrator",
-    "narrator": "contributor",
-}
-
-
-def _states_role(text: str) -> bool:
-    """True when a parenthesis names a contributor role: "Dan Simmons (Author)"."""
-    return any(
-        word.strip().lower() in _ROLE_WORDS
-        for match in _ROLE_IN_PARENS.finditer(text)
-        for word in match.group("role").split(",")
-    )
-
-
-def _is_byline(text: str) -> bool:
-    """A "by ..." line naming people, or a line stating a contributor's role.
-
-    >>> _is_byline("von Hermann Hesse (Autor)"), _is_byline("Von dir ausgewählte Erweiterungen sind nicht verfügbar.")
-    (True, False)
-    """
-    match = _BYLINE.match(text)
-    return bool(match and not is_sentence(match.group("names"))) or _states_role(text)
-
 
 def _byline_candidates(text: str, source: SourceName) -> Iterator[Candidate]:
     # "by Alastair Reynolds (Author), Stephen Baxter (Author)" and "Dan Simmons,
     # Gary Ruddell (Illustrator)" alike: a role in parentheses belongs to the
     # name just before it; a name with no role of its own is an author.
-    text = _EDITION_BYLINE.sub("", text)
-    match = _BYLINE.match(text)
+    text = EDITION_BYLINE.sub("", text)
+    match = BYLINE.match(text)
     body = match.group("names") if match else text
     if match and is_sentence(body):
         return  # "By signing up, you agree to our Privacy Policy": a sentence, not a byline
-    if not match and not _ROLE_IN_PARENS.search(body):
+    if not match and not ROLE_IN_PARENS.search(body):
         return
     for chunk in re.split(r"(?<=\))\s*[,&]?\s*", body):
-        role_match = _ROLE_IN_PARENS.search(chunk)
+        role_match = ROLE_IN_PARENS.search(chunk)
         role = "author"
         if role_match:
             words = [w.strip().lower() for w in role_match.group("role").split(",")]
-            roles = [_ROLE_WORDS[w] for w in words if w in _ROLE_WORDS]
+            roles = [ROLE_WORDS[w] for w in words if w in ROLE_WORDS]
             if not roles:
                 continue
             role = roles[0]
@@ -229,7 +183,7 @@ def _label_candidates(block: Block, source: SourceName) -> Iterator[Candidate]:
     if name == "contributors":
         yield from _byline_candidates(value, source)
     elif name in {"author", "translator", "editor", "illustrator"}:
-        for person in split_people(_ROLE_IN_PARENS.sub("", value)):
+        for person in split_people(ROLE_IN_PARENS.sub("", value)):
             yield Candidate(name, person, source)
     elif name == "subjects":
         for subject in re.split(r"\s*[,;|>›]\s*", value):
@@ -308,7 +262,7 @@ def block_candidates(page: ParsedPage, blocks: list[Block]) -> tuple[list[Candid
             # candidate and agreement with the other sources picks one.
             seen_h1 = True
             out.append(Candidate("title", block.text, "dom-heading"))
-        if bylines < 2 and len(block.text) < 200 and _is_byline(block.text):
+        if bylines < 2 and len(block.text) < 200 and is_byline(block.text):
             found = list(_byline_candidates(block.text, "dom-heading" if html else "text-heading"))
             if found:
                 bylines += 1
@@ -337,7 +291,6 @@ def block_candidates(page: ParsedPage, blocks: list[Block]) -> tuple[list[Candid
     return out, sections
 
 
-_ISBN_IN_LINE = re.compile(r"(?<!\d)97[89]\d{10}(?!\d)|(?<!\d)\d{9}[\dX](?!\d)")
 _ANCHOR_TAIL = re.compile(r"\s*(\.\.\.|…|\.\s\.\s\.)\s*$")
 _MIN_ANCHOR = 30
 
@@ -437,7 +390,7 @@ def lead_prose(blocks: list[Block], title: str) -> str | None:
         return None
     # The main heading is where the record starts; a <title> echo may come first.
     # Without headings (a text dump), the title line just above the byline is.
-    byline = next((i for i, b in enumerate(blocks) if _is_byline(b.text)), None)
+    byline = next((i for i, b in enumerate(blocks) if is_byline(b.text)), None)
     before_byline = [i for i in starts if byline is not None and i < byline]
     start = next((i for i in starts if blocks[i].heading), before_byline[-1] if before_byline else starts[0])
     run: list[str] = []
@@ -445,7 +398,7 @@ def lead_prose(blocks: list[Block], title: str) -> str | None:
     for i, block in enumerate(rest):
         if block.label and field_for_label(block.label) in {"publisher", "isbn", "date", "language", "imprint"}:
             break
-        if _is_byline(block.text):
+        if is_byline(block.text):
             continue  # the byline sits between title and synopsis
         if _section_kind(block) or (fold(block.text) in _STOP_SECTIONS and block.link_density < 0.5):
             if run:

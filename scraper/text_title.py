@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from normalizers.residue import match_phrase
 from normalizers.text import fold
 from scraper.blocks import Block
+from scraper.bylines import is_byline
 from scraper.candidates import Candidate
 from scraper.fuse import clean_title
 from scraper.labels import DESCRIPTION_LABELS, field_for_label
@@ -30,12 +31,6 @@ __all__ = ["text_title_candidates"]
 TITLE_SEPARATOR = re.compile(r"\s+[|/–—-]\s+|\s*[:：]\s+")
 _ISBN_IN_LINE = re.compile(r"(?<!\d)97[89]\d{10}(?!\d)|(?<!\d)\d{9}[\dX](?!\d)")
 _BY = re.compile(r"^(?P<title>.{2,150}?)\s+(?:by|von|door|por|par)\s+(?P<names>\S.{1,80})$", re.I)
-# "by Mark Twain", and "German Edition by hermann-hesse (Author)" /
-# "Edición en Inglés de Raymond Murphy (Autor)" on stores.
-_BYLINE = re.compile(
-    r"^(?:by|von|door|por|par)\s+\S|\b(?:by|von|door|por|par|de)\s+\S.*\((?:author|autor|auteur|verfasser|writer)\)",
-    re.I,
-)
 # Labels that sit right under a record's title (prices, formats and dates also
 # label offer boxes elsewhere on store pages, so they are no anchor).
 _META_FIELDS = frozenset({"author", "publisher", "isbn"})
@@ -129,10 +124,7 @@ def _anchors(blocks: list[Block], people: set[str]) -> list[int]:
     for i, block in enumerate(blocks[:_WINDOW]):
         text = block.text
         labelled = block.label and field_for_label(block.label) in _META_FIELDS
-        byline = _BYLINE.search(text)
-        if byline and is_sentence(text[byline.end() - 1 :]):
-            byline = None
-        if labelled or (len(text) <= 200 and (byline or _names_people(text, people))):
+        if labelled or (len(text) <= 200 and (is_byline(text) or _names_people(text, people))):
             out.append(i)
     if not out:
         # No byline and no metadata: the synopsis' label ("Synopsis") is what
