@@ -15,6 +15,7 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import accumulate
 
 from normalizers.residue import match_phrase
 from normalizers.text import fold
@@ -37,6 +38,16 @@ _META_FIELDS = frozenset({"author", "publisher", "isbn"})
 _TIGHT_LABEL = re.compile(r"^[^：:]{1,12}(?:：|:\S)")
 _WINDOW = 400  # lines: long menus come first on store pages
 _LONG = 150  # a block this long is prose (synopsis, reviews), not a title line
+# A volume's number leads its heading on comics and series sites ("14 De 37ste
+# parallel", "INT 5 De integrale 5"); the number is the series' business, not
+# the title's. A dump has no markup to set it apart, but the page's lists of
+# other volumes show the habit: a number opening a line, or following the
+# series' name in brackets, before a capitalised title ("15 De troubadours van
+# Steenbergen", "Comanche (Peptoe) 2 De afrekening").
+_VOLUME_LEAD = re.compile(r"(?:INT\s+)?[A-Z]?\d{1,3}\s+(?=[^\W\d_])")
+_LISTED_VOLUME = re.compile(
+    r"^(?:INT\s+)?[A-Z]?\d{1,3}\s+(?P<open>[^\W\d_]+)\s+\S|\)\s+(?:INT\s+)?[A-Z]?\d{1,3}\s+(?P<after>[^\W\d_])"
+)
 
 
 @dataclass(slots=True)
@@ -158,6 +169,11 @@ def _scored_lines(blocks: list[Block], people: set[str]) -> dict[str, _Line]:
     # A value of another field ("Product Type: Books", "Langue: nl") is not the title.
     values = {fold(b.value) for b in blocks if b.label and field_for_label(b.label) != "title"}
 
+    # Distance to the byline is counted in lines a reader reads: a widget's
+    # words between the title and its metadata ("Achtercover", a rating
+    # counter) count half. Not nothing: a breadcrumb and a rating between two
+    # lines still set the lower one closer to the record.
+    rank = list(accumulate((0.5 if match_phrase(b.text) else 1.0 for b in blocks), initial=0.0))
     lines: dict[str, _Line] = {}
     with_byline: dict[str, str] = {}  # titles printed as "Title by Author": their names
     own_lines = {fold(b.text) for b in window if len(b.text) <= 60}
@@ -213,7 +229,9 @@ def _scored_lines(blocks: list[Block], people: set[str]) -> dict[str, _Line]:
             line.add("category", -1.0 - 0.5 * min(wrapped, 6))
         if len(key) >= 4 and _holds_word(prose, key):
             line.add("in_prose", 0.8)
-        distance, line.near = min(((a - at, at) for a in anchors for at in line.at if a > at), default=(99, -1))
+        distance, line.near = min(
+            ((rank[a] - rank[at], at) for a in anchors for at in line.at if a > at), default=(99, -1)
+        )
         if key in with_byline:
             distance = 1  # the byline is on the title's own line
             line.byline = with_byline[key]
@@ -224,6 +242,32 @@ def _scored_lines(blocks: list[Block], people: set[str]) -> dict[str, _Line]:
             # mentions are what widgets have too: they count half.
             line.add("far_from_byline", -line.score / 2)
     return lines
+
+
+def _without_volume_number(title: str, blocks: list[Block]) -> str:
+    """The title without the volume number it leads with, when the page lists volumes that way.
+
+    >>> listed = [Block("Comanche (Peptoe) 2 De afrekening"), Block("1 Red Dust")]
+    >>> _without_volume_number("1 Red Dust", listed), _without_volume_number("INT 5 De integrale 5", listed)
+    ('Red Dust', 'De integrale 5')
+
+    A number that opens a title on a page that lists no numbered volumes is
+    the title's own, and a counter ("12 Reviews": a number and one word) lists
+    no volume:
+
+    >>> _without_volume_number("12 Rules for Life", [Block("12 Reviews"), Block("12 Rules for Life")])
+    '12 Rules for Life'
+    """
+    lead = _VOLUME_LEAD.match(title)
+    if lead is None:
+        return title
+    for block in blocks[:_WINDOW]:
+        if block.text == title or len(block.text) > _LONG:
+            continue
+        listed = _LISTED_VOLUME.search(block.text)
+        if listed and (listed["open"] or listed["after"] or "")[:1].isupper():
+            return title[lead.end() :]
+    return title
 
 
 def text_title_candidates(blocks: list[Block], people: set[str]) -> Iterator[Candidate]:
@@ -250,7 +294,7 @@ def text_title_candidates(blocks: list[Block], people: set[str]) -> Iterator[Can
     near = blocks[best.near].text if best.near >= 0 else ""
     # (A tail with digits is a result list's "... : PC CD-ROM - 2001", no subtitle.)
     fuller = re.match(re.escape(best.text) + r"\s*[:：]\s+\D+$", near) is not None
-    text = near if fuller else best.text
+    text = _without_volume_number(near if fuller else best.text, blocks)
     # Only a line with several cues stands as a heading; one cue is a guess.
     yield Candidate("title", text, "text-heading" if best.score >= 2.5 else "text")
     if best.byline:

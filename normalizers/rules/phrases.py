@@ -190,6 +190,18 @@ PHRASE_RULES: tuple[PhraseRule, ...] = (
         r"ausführliche beschreibung",
         max_len=50,
     ),
+    # Picture viewers: the links that open a cover's scan and the zoom
+    # controls. They name a picture, not the book, and in a text dump they sit
+    # right under the title ("Achtercover" above the metadata). Not a bare
+    # "back cover": under a blurb, "--back cover" names the blurb's source.
+    *_rules(
+        "image_viewer",
+        r"(voor|achter)(cover|kant|zijde)|front cover|(front |back )?cover (image|photo|scan)",
+        r"(click|tap) (to|for) (enlarge|zoom|a larger image|larger image).*|(view|see) larger( image)?",
+        r"enlarge image|zoom (in|out)|look inside|blick ins buch|inkijkexemplaar|feuilleter|hojear",
+        r"(bild|cover) vergrößern|agrandir l'image|ampliar (la )?imagen|(afbeelding|cover) vergroten",
+        max_len=40,
+    ),
     # Page-type headings: catalogs title the view, not the book ("Detailanzeige").
     *_rules(
         "page_heading",

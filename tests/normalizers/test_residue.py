@@ -54,6 +54,15 @@ RESIDUE = [
     ("Se ha producido un error. Inténtalo de nuevo.", "error_toast"),
     ("Aceptar cookies", "cookie_banner"),
     ("Búsqueda avanzada", "search_widget"),
+    # picture viewers: a cover scan's link and zoom controls, in each language
+    ("Achtercover", "image_viewer"),
+    ("Front cover", "image_viewer"),
+    ("Click to enlarge", "image_viewer"),
+    ("Look inside", "image_viewer"),
+    ("Blick ins Buch", "image_viewer"),
+    ("Bild vergrößern", "image_viewer"),
+    ("Agrandir l'image", "image_viewer"),
+    ("Ampliar imagen", "image_viewer"),
     # spacing and trailing punctuation do not hide a phrase
     ("  Read more  ", "expander"),
     ("Read more »", "expander"),
@@ -72,6 +81,10 @@ PROSE = [
     "Quería leer más, pero la vela se apagó.",
     "Una novela sobre la búsqueda de identidad.",
     "Partager un secret peut coûter cher : voilà ce que découvre Léa.",
+    # a blurb's source line names the back cover; it is not a viewer's link
+    "--back cover",
+    "(Back cover)",
+    "Zoom",  # a picture book's title (Istvan Banyai), not a control
 ]
 
 # Empty and junk rows: nothing to match, nothing to remove.

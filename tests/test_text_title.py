@@ -1,0 +1,60 @@
+"""The dump-title finder (``scraper.text_title``): which line of a text dump is the title."""
+
+from __future__ import annotations
+
+import pytest
+
+from scraper.parse import parse_text
+from scraper.text_title import text_title_candidates
+
+# A comics-database record as a text dump: the numbered heading, a viewer's
+# link, then the metadata. Menus above, the series' other volumes listed.
+ALBUM = [
+    "Home",
+    "Databank",
+    "Strips",
+    "Auteurs",
+    "Dit is een bundeling. De inhoud komt uit volgende strips:",
+    "{listed}",
+    "Vorige Volgende",
+    "{heading}",
+    "Achtercover",
+    "Scenario: Greg",
+    "Tekeningen: Hermann",
+    "Uitgever(s): Le Lombard",
+]
+
+
+def _title(lines: list[str], people: set[str]) -> str | None:
+    blocks = parse_text("\n".join(lines)).blocks  # the dump's lines, "Label: value" ones paired
+    found = [c.value for c in text_title_candidates(blocks, people) if c.field == "title"]
+    return found[0] if found else None
+
+
+@pytest.mark.parametrize(
+    ("heading", "listed", "title"),
+    [
+        # the page lists other volumes as "Series (Edition) N Title": the number is theirs
+        ("1 Red Dust", "Comanche (Peptoe) 2 De afrekening", "Red Dust"),
+        ("14 De 37ste parallel", "INT 4 Tomes 12 à 15", "De 37ste parallel"),
+        ("INT 5 De integrale 5", "15 De troubadours van Steenbergen", "De integrale 5"),
+        # no numbered volumes listed: a number opening the title is the title's own
+        ("12 Rules for Life", "Meer van deze auteur", "12 Rules for Life"),
+        # a counter ("3 Reviews") is not a listed volume
+        ("101 Dalmatians", "3 Reviews", "101 Dalmatians"),
+    ],
+)
+def test_volume_number_leaves_the_title_when_the_page_numbers_volumes(heading: str, listed: str, title: str) -> None:
+    lines = [line.format(heading=heading, listed=listed) for line in ALBUM]
+    assert _title(lines, {"greg", "hermann"}) == title
+
+
+def test_a_viewer_link_between_title_and_metadata_is_not_the_title() -> None:
+    """ "Achtercover" (the back cover's scan) sits closest to the metadata; the heading above it wins."""
+    lines = [line.format(heading="Spoken in de grot", listed="Vorige") for line in ALBUM]
+    assert _title(lines, {"greg", "hermann"}) == "Spoken in de grot"
+
+
+@pytest.mark.parametrize("lines", [[], [""], ["Home", "Menu"], ["Achtercover", "Zoom in"]])
+def test_no_title_in_junk(lines: list[str]) -> None:
+    assert _title(lines, set()) is None
