@@ -8,6 +8,7 @@ Each group says why its less obvious members are there.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from normalizers.text import fold
@@ -408,6 +409,7 @@ _ENUMERATION = re.compile(r"^\s*\d{1,2}[.)]\s*")
 _PLURAL_MARK = re.compile(r"\((?:s|e|en|es|in|innen|nen)\)", re.I)
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def field_for_label(label: str) -> str | None:
     """The field a printed label names, or None.
 

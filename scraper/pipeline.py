@@ -175,8 +175,8 @@ def _reject_reason(
     # The error message may have been cut as part of a dialog or alert by a DOM
     # cue, so the removed text is searched, not matched whole. This only names
     # the reason for a reject; it never removes anything.
-    shows_error = any(r.rule in _ERROR_RULES or _ERROR_HINT.search(r.text) for r in removed)
-    if shows_error and not has_book_evidence:
+    # (Asked only of a page with no book evidence: the search reads every removal.)
+    if not has_book_evidence and any(r.rule in _ERROR_RULES or _ERROR_HINT.search(r.text) for r in removed):
         return "error_page", "the page shows an error message and no book"
     if not fused.values.get("title"):
         return "no_title", "no title could be found on the page"

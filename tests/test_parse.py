@@ -1,0 +1,64 @@
+"""PARSE: the DOM walk's blocks, with the spacing a reader sees.
+
+The walk skips whitespace-only text nodes (the indentation between
+elements) and puts a space back where one separated two pieces of text.
+These rows pin what the reader sees: words kept apart where the page keeps
+them apart, and glued where it glues them.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from scraper.parse import parse_html
+
+
+def _texts(html: str) -> list[str]:
+    return [b.text for b in parse_html(f"<html><body>{html}</body></html>").blocks]
+
+
+@pytest.mark.parametrize(
+    ("html", "texts"),
+    [
+        # a space between two inline elements separates them
+        ("<p><a>Thierry Culliford</a> <a>Yvan Delporte</a></p>", ["Thierry Culliford Yvan Delporte"]),
+        ("<p><a>A</a>\n   <a>B</a></p>", ["A B"]),
+        ("<p><span><b>A</b>\n</span><b>B</b></p>", ["A B"]),
+        # ... also when React's empty comments sit beside it
+        ("<p>9<!-- --> <!-- -->days</p>", ["9 days"]),
+        ("<p><a>Create an account</a> <!-- -->to see more</p>", ["Create an account to see more"]),
+        # ... and when it ends the element before ("<u><b>NOTE</b>\n</u>:")
+        ("<p><u>\n  <b>PERSONAL NOTE</b>\n</u>: read</p>", ["PERSONAL NOTE : read"]),
+        # no space in the page, none in the text
+        ("<p>Hel<b>lo</b> world</p>", ["Hello world"]),
+        ("<p><b>Bold</b>, then plain</p>", ["Bold, then plain"]),
+        ("<p>A<span></span>B</p>", ["AB"]),
+        # indentation between blocks makes no block of its own
+        ("<div>\n  <p>One</p>\n  <p>Two</p>\n</div>", ["One", "Two"]),
+        ("<div>\n  \n</div>", []),
+        # text around a nested block is its own block
+        ("<div>Before<p>Inside</p>After</div>", ["Before", "Inside", "After"]),
+        ("<p>line<br>break</p>", ["line", "break"]),
+    ],
+)
+def test_walk_keeps_the_page_spacing(html: str, texts: list[str]) -> None:
+    assert _texts(html) == texts
+
+
+@pytest.mark.parametrize(
+    ("html", "text"),
+    [
+        ("<p>Caf\u00c3\u00a9 de Flore</p>", "Café de Flore"),  # mojibake
+        ("<p>Tom &amp;amp; Jerry</p>", "Tom & Jerry"),  # an entity escaped twice
+        ("<p>soft\u00adhy\u200bphen</p>", "softhyphen"),  # invisible characters
+        ("<p>  many \t spaces \n here </p>", "many spaces here"),
+        ("<p>e\u0301t\u00e9</p>", "\u00e9t\u00e9"),  # NFC
+    ],
+)
+def test_walk_repairs_text(html: str, text: str) -> None:
+    assert _texts(html) == [text]
+
+
+def test_link_density_counts_the_text_inside_links() -> None:
+    blocks = parse_html("<p><a>Home</a> <a>Books</a></p><p>A sentence with one <a>link</a> in it.</p>").blocks
+    assert [round(b.link_density, 2) for b in blocks] == [0.9, 0.13]  # 9 of 10 characters; 4 of 31
