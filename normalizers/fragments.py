@@ -31,6 +31,8 @@ _YEAR_VALUE = re.compile(r"[\[(]?\d{4}[\])]?")
 
 
 def _is_label_block(block: Block) -> bool:
+    if len(block.text) > 200:
+        return False  # prose: no label is this long, even with decoration around it
     key = fold(block.text)
     return (
         key in labels.DESCRIPTION_LABELS
@@ -63,10 +65,11 @@ def drop_stray_fragments(blocks: list[Block]) -> StepResult:
     while True:
         kept: list[Block] = []
         orphans = 0
+        is_label = [_is_label_block(b) for b in survivors]
         for i, block in enumerate(survivors):
-            if _is_label_block(block):
+            if is_label[i]:
                 following = survivors[i + 1] if i + 1 < len(survivors) else None
-                if following is not None and _is_label_block(following) and fold(following.text) != fold(block.text):
+                if following is not None and is_label[i + 1] and fold(following.text) != fold(block.text):
                     removed.append(Removed("stray_fragment:orphan_label", block.text))
                     orphans += 1
                     continue

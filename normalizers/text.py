@@ -66,6 +66,8 @@ def normalize_text(text: str, *, keep_paragraphs: bool = False, check_mojibake: 
     """
     if not text:
         return ""
+    if not keep_paragraphs and text.isascii() and "&" not in text and "\x00" not in text:
+        return " ".join(text.split())  # plain ASCII: nothing to repair but the spacing
     if check_mojibake and has_mojibake(text):
         text = ftfy.fix_text(text, uncurl_quotes=False, normalization="NFC")
     for _ in range(3):  # double-escaped text ("&amp;#39;") needs more than one pass

@@ -43,6 +43,8 @@ ROLE_WORDS = {
 
 def states_role(text: str) -> bool:
     """True when a parenthesis names a contributor role: "Dan Simmons (Author)"."""
+    if "(" not in text:
+        return False  # most lines: decided without the regex
     return any(
         word.strip().lower() in ROLE_WORDS
         for match in ROLE_IN_PARENS.finditer(text)
