@@ -41,13 +41,15 @@ _LONG = 150  # a block this long is prose (synopsis, reviews), not a title line
 # A volume's number leads its heading on comics and series sites ("14 De 37ste
 # parallel", "INT 5 De integrale 5"); the number is the series' business, not
 # the title's. A dump has no markup to set it apart, but the page's lists of
-# other volumes show the habit: a number opening a line, or following the
-# series' name in brackets, before a capitalised title ("15 De troubadours van
-# Steenbergen", "Comanche (Peptoe) 2 De afrekening").
+# other volumes show the habit: a number after the series' name in brackets or
+# an "INT" (integral edition) mark ("Comanche (Peptoe) 2 De afrekening", "INT 4
+# Tomes 12 à 15"), or a run of lines that each open with a number and a
+# capitalised title ("14 De horde van de raaf", "15 De troubadours van
+# Steenbergen"). One line that opens with a number is a counter as often as a
+# volume ("4 Customer Reviews"), so it takes two in a row.
 _VOLUME_LEAD = re.compile(r"(?:INT\s+)?[A-Z]?\d{1,3}\s+(?=[^\W\d_])")
-_LISTED_VOLUME = re.compile(
-    r"^(?:INT\s+)?[A-Z]?\d{1,3}\s+(?P<open>[^\W\d_]+)\s+\S|\)\s+(?:INT\s+)?[A-Z]?\d{1,3}\s+(?P<after>[^\W\d_])"
-)
+_SERIES_VOLUME = re.compile(r"(?:^INT\s+|\)\s+(?:INT\s+)?)[A-Z]?\d{1,3}\s+(?P<word>[^\W\d_])")
+_NUMBERED_LINE = re.compile(r"^[A-Z]?\d{1,3}\s+(?P<word>[^\W\d_]+)\s+\S")
 
 
 @dataclass(slots=True)
@@ -250,23 +252,32 @@ def _without_volume_number(title: str, blocks: list[Block]) -> str:
     >>> listed = [Block("Comanche (Peptoe) 2 De afrekening"), Block("1 Red Dust")]
     >>> _without_volume_number("1 Red Dust", listed), _without_volume_number("INT 5 De integrale 5", listed)
     ('Red Dust', 'De integrale 5')
+    >>> _without_volume_number("7 Spoken in de grot", [Block("14 De horde van de raaf"), Block("15 De nacht")])
+    'Spoken in de grot'
 
     A number that opens a title on a page that lists no numbered volumes is
-    the title's own, and a counter ("12 Reviews": a number and one word) lists
-    no volume:
+    the title's own; a counter ("12 Reviews", "4 Customer Reviews") lists none:
 
-    >>> _without_volume_number("12 Rules for Life", [Block("12 Reviews"), Block("12 Rules for Life")])
+    >>> _without_volume_number("12 Rules for Life", [Block("4 Customer Reviews"), Block("12 Rules for Life")])
     '12 Rules for Life'
     """
     lead = _VOLUME_LEAD.match(title)
     if lead is None:
         return title
+    numbered_before = False
     for block in blocks[:_WINDOW]:
-        if block.text == title or len(block.text) > _LONG:
+        text = block.text
+        if text == title or len(text) > _LONG:
+            numbered_before = False
             continue
-        listed = _LISTED_VOLUME.search(block.text)
-        if listed and (listed["open"] or listed["after"] or "")[:1].isupper():
+        series = _SERIES_VOLUME.search(text)
+        if series and series["word"].isupper():
             return title[lead.end() :]
+        numbered = _NUMBERED_LINE.match(text)
+        numbered_now = bool(numbered and numbered["word"][:1].isupper())
+        if numbered_now and numbered_before:
+            return title[lead.end() :]
+        numbered_before = numbered_now
     return title
 
 

@@ -37,11 +37,19 @@ def _title(lines: list[str], people: set[str]) -> str | None:
         # the page lists other volumes as "Series (Edition) N Title": the number is theirs
         ("1 Red Dust", "Comanche (Peptoe) 2 De afrekening", "Red Dust"),
         ("14 De 37ste parallel", "INT 4 Tomes 12 à 15", "De 37ste parallel"),
-        ("INT 5 De integrale 5", "15 De troubadours van Steenbergen", "De integrale 5"),
+        # ... or as a run of numbered lines
+        ("INT 5 De integrale 5", "14 De horde van de raaf\n15 De troubadours van Steenbergen", "De integrale 5"),
         # no numbered volumes listed: a number opening the title is the title's own
         ("12 Rules for Life", "Meer van deze auteur", "12 Rules for Life"),
-        # a counter ("3 Reviews") is not a listed volume
+        # a counter is not a listed volume, even in two words
         ("101 Dalmatians", "3 Reviews", "101 Dalmatians"),
+        ("12 Rules for Life", "4 Customer Reviews", "12 Rules for Life"),
+        # one numbered line alone is no list
+        (
+            "7 Habits of Highly Effective People",
+            "15 De troubadours van Steenbergen",
+            "7 Habits of Highly Effective People",
+        ),
     ],
 )
 def test_volume_number_leaves_the_title_when_the_page_numbers_volumes(heading: str, listed: str, title: str) -> None:
