@@ -340,6 +340,22 @@ _WEB_ADDRESS = re.compile(r"\bwww\.|https?://", re.I)
 _PRICE = re.compile(r"\d[\d.,]*\s?[€£¥]|[€£¥$]\s?\d")
 
 
+def _has_lower_case_words(text: str) -> bool:
+    """True when a short line reads as a sentence: two lower-case words, or a script without case.
+
+    A line of capitalised words that ends in a full stop or an ellipsis is a
+    list or a title ("Alan Moore, Dave Gibbons, John ...", "Sherlock Holmes
+    Vol. 1."), not prose.
+
+    >>> _has_lower_case_words("Alan Moore, Dave Gibbons, John ..."), _has_lower_case_words("It was the best of times.")
+    (False, True)
+    >>> _has_lower_case_words("他是一个作家，住在北京。")
+    True
+    """
+    cased = [w for w in text.split() if w[:1].isupper() or w[:1].islower()]
+    return not cased or sum(1 for w in cased if w[0].islower()) >= 2
+
+
 def _is_prose(block: Block) -> bool:
     text = block.text
     return (
@@ -350,7 +366,7 @@ def _is_prose(block: Block) -> bool:
         and not _PRICE.search(text)
         and (
             len(text) >= 120
-            or (len(text) >= 30 and text.endswith(_PROSE_END))
+            or (len(text) >= 30 and text.endswith(_PROSE_END) and _has_lower_case_words(text))
             or (len(text) >= 6 and text.endswith(("。", "！", "？", "…")))  # CJK sentences are short in characters
             # a press quote with its source after it: "'A blinding read' SUN"
             or (len(text) >= 40 and len(text.split()) >= 6 and any(q in text for q in "'\"‘’“”«»"))
