@@ -29,7 +29,7 @@ from scraper.values import (
     split_publisher_imprint,
 )
 
-__all__ = ["Fused", "clean_title", "fuse"]
+__all__ = ["Fused", "clean_title", "drop_script_aliases", "fuse"]
 
 AGREEMENT_BONUS = 0.12  # per extra source that gives the same value
 
@@ -379,6 +379,47 @@ def _fuse_people(candidates: list[Candidate], fused: Fused, visible: set[str] = 
     if others:
         chosen = ", ".join(n for n, r in fused.people if r == "author")
         fused.provenance.append(Provenance(field="authors", chosen=chosen, source=best, rejected=tuple(others[:5])))
+
+
+def _latin(name: str) -> bool:
+    return all(c < "\u0250" for c in name if c.isalpha())
+
+
+def drop_script_aliases(fused: Fused, texts: Iterable[str]) -> None:
+    """Keep one author where the page names one person in two scripts and says so.
+
+    Some catalogs list an author twice, under two author records: "Wang Xiaobo,
+    王小波". The page's own words tie them: "Wang Xiaobo (Chinese: 王小波) was a
+    Chinese writer". The name in brackets is dropped, and provenance keeps it.
+    Two names in the same script are never merged: "Alan Moore (with Dave
+    Gibbons)" names two people.
+
+    >>> fused = Fused(people=[("Wang Xiaobo", "author"), ("王小波", "author")])
+    >>> drop_script_aliases(fused, ["Wang Xiaobo (Chinese: 王小波) was a Chinese writer."])
+    >>> fused.people, fused.provenance[0].rejected
+    ([('Wang Xiaobo', 'author')], (('王小波', 'alias'),))
+    >>> fused = Fused(people=[("Wang Xiaobo", "author"), ("王小波", "author")])
+    >>> drop_script_aliases(fused, ["Wang Xiaobo and 王小波 wrote it."]); len(fused.people)
+    2
+    """
+    authors = [n for n, r in fused.people if r == "author"]
+    if len(authors) < 2 or len({_latin(n) for n in authors}) < 2:
+        return
+    page = [t for t in texts if "(" in t]
+    aliases: dict[str, str] = {}
+    for name in authors:
+        for other in authors:
+            if other == name or other in aliases or name in aliases or _latin(other) == _latin(name):
+                continue
+            said = re.compile(re.escape(name) + r"\s*\((?:[^():]{1,30}[:：]\s*)?" + re.escape(other) + r"\s*[,;)]")
+            if any(said.search(t) for t in page):
+                aliases[other] = name
+    if aliases:
+        fused.people = [(n, r) for n, r in fused.people if n not in aliases]
+        for alias, name in aliases.items():
+            fused.provenance.append(
+                Provenance(field="authors", chosen=name, source="text", rejected=((alias, "alias"),))
+            )
 
 
 # --- the rest ------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
@@ -272,6 +273,7 @@ def _walk(body: LexborNode, marks: dict[int, tuple[tuple[str, ...], int]]) -> li
     parts: list[str] = []
     add = parts.append
     link_chars = 0
+    last_link: list[Any] = [-1, None]  # where the last link's text ended in parts, and the link
     limit = -1.0  # the wrapper limit, once the body's text length is known
     names: dict[int, str | None] = {}  # tag id -> tag name, for this document
     steps: dict[int, str] = {}  # mem_id -> path step of a block's parent ("tag.first-class")
@@ -321,6 +323,7 @@ def _walk(body: LexborNode, marks: dict[int, tuple[tuple[str, ...], int]]) -> li
         nonlocal link_chars
         raw = "".join(parts)
         parts.clear()
+        last_link[0] = -1
         if raw.isspace():
             return  # (no link text either: link_chars counts stripped text)
         chars, link_chars = link_chars, 0
@@ -365,8 +368,15 @@ def _walk(body: LexborNode, marks: dict[int, tuple[tuple[str, ...], int]]) -> li
                         emit(Block(text, tag or "div", 0, kind, 0.0, path_of(child, tag or "")))
                     continue
             if tag_id in inline:
-                if parts and parts[-1][-1:] not in _SPACES and _after_space(child):
-                    add(" ")  # "<a>A</a> <a>B</a>": the skipped node kept the names apart
+                if tag_id == a_id and parts and last_link[0] == len(parts) and _other_target(last_link[1], child):
+                    # Links to different pages side by side, nothing but space between, are
+                    # a list ("<td><a href=/a1>Thierry Culliford</a> <a href=/a2>Yvan
+                    # Delporte</a></td>"): kept apart as a reader sees them. Two links to
+                    # one page are one item in pieces ("<a>Marloes</a> <a>van der Heijden</a>").
+                    parts[-1] = parts[-1].rstrip()
+                    add("; ")
+                elif parts and parts[-1][-1:] not in _SPACES and _after_space(child):
+                    add(" ")  # "<b>A</b> <i>B</i>": the skipped node kept the words apart
                 first = child.first_child
                 if first is None:
                     continue
@@ -376,8 +386,10 @@ def _walk(body: LexborNode, marks: dict[int, tuple[tuple[str, ...], int]]) -> li
                     add(text)
                     if in_link or tag_id == a_id:
                         link_chars += len(text.strip())
-                    continue
-                recurse[0](child, heading, block, block_name, in_link or tag_id == a_id, in_section)
+                else:
+                    recurse[0](child, heading, block, block_name, in_link or tag_id == a_id, in_section)
+                if tag_id == a_id:
+                    last_link[:] = [len(parts), child]
                 continue
             name = names.get(tag_id, "")
             if name == "":
@@ -440,6 +452,15 @@ def _after_space(node: LexborNode) -> bool:
         else:
             return False
     return False
+
+
+def _other_target(before: LexborNode | None, link: LexborNode) -> bool:
+    """True when two links point to different pages (both with an address)."""
+    if before is None:
+        return False
+    href = link.attributes.get("href")
+    other = before.attributes.get("href")
+    return bool(href and other and href != other)
 
 
 def _spaced_text(node: LexborNode) -> str:

@@ -22,7 +22,7 @@ from scraper.adapters import adapter_candidates
 from scraper.blocks import Block, Removed
 from scraper.candidates import Candidate
 from scraper.extract import anchored_text, block_candidates, lead_prose
-from scraper.fuse import Fused, fuse
+from scraper.fuse import Fused, drop_script_aliases, fuse
 from scraper.language import detect_language
 from scraper.parse import ParsedPage, parse_page
 from scraper.profiles import DEFAULT_PROFILE_SETTINGS, ProfileSettings, ProfileStore, site_key
@@ -228,6 +228,7 @@ def clean_page(
     visible = {fold(b.text) for b in cleaned.blocks if len(b.text) <= 300}
     visible |= {fold(_ISBD_TAIL.sub("", b.value)) for b in cleaned.blocks if b.value and len(b.value) <= 300}
     fused = fuse(candidates, visible)
+    drop_script_aliases(fused, (b.text for b in cleaned.blocks if len(b.text) <= 2000))
     removed.extend(Removed("invalid_isbn", i) for i in fused.invalid_isbns)
 
     description, _ = _choose_description(sections, candidates, cleaned.blocks, removed, fused.values.get("title", ""))

@@ -18,7 +18,7 @@ import pytest
 
 from normalizers.text import fold
 from scraper.candidates import Candidate, SourceName
-from scraper.fuse import Fused, fuse
+from scraper.fuse import Fused, drop_script_aliases, fuse
 from scraper.records import Provenance
 
 
@@ -538,3 +538,24 @@ def test_whole_record_from_disagreeing_sources() -> None:
         Provenance(field="publisher", chosen="Corgi", source="jsonld", rejected=(("Corgi Books", "dom-label"),))
     ]
     assert provenance_of(fused, "authors") == []
+
+
+# One person under two author records in two scripts: merged only when the
+# page's own words tie the names together.
+@pytest.mark.parametrize(
+    ("authors", "text", "kept"),
+    [
+        (["Wang Xiaobo", "王小波"], "Wang Xiaobo (Chinese: 王小波) was a Chinese writer.", ["Wang Xiaobo"]),
+        (["Lev Tolstoy", "Лев Толстой"], "Lev Tolstoy (Лев Толстой, 1828-1910)", ["Lev Tolstoy"]),
+        # the same script: two people, whatever the brackets say
+        (["Alan Moore", "Dave Gibbons"], "Alan Moore (with Dave Gibbons) wrote it.", ["Alan Moore", "Dave Gibbons"]),
+        # two scripts, but nothing on the page says they are one person
+        (["Wang Xiaobo", "王小波"], "Wang Xiaobo and 王小波 in one list.", ["Wang Xiaobo", "王小波"]),
+        (["Wang Xiaobo", "王小波"], "", ["Wang Xiaobo", "王小波"]),
+        ([], "", []),
+    ],
+)
+def test_script_aliases(authors: list[str], text: str, kept: list[str]) -> None:
+    fused = Fused(people=[(name, "author") for name in authors])
+    drop_script_aliases(fused, [text])
+    assert [name for name, _ in fused.people] == kept

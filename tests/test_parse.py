@@ -29,6 +29,14 @@ def _texts(html: str) -> list[str]:
         ("<p><a>Create an account</a> <!-- -->to see more</p>", ["Create an account to see more"]),
         # ... and when it ends the element before ("<u><b>NOTE</b>\n</u>:")
         ("<p><u>\n  <b>PERSONAL NOTE</b>\n</u>: read</p>", ["PERSONAL NOTE : read"]),
+        # links to different pages side by side are a list; to one page, one item in pieces
+        (
+            '<td><a href="/a/1">\n Thierry Culliford\n</a>\n<a href="/a/2">Yvan Delporte</a></td>',
+            ["Thierry Culliford; Yvan Delporte"],
+        ),
+        ('<dd><a href="/a/9">Marloes</a> <a href="/a/9">van der Heijden</a></dd>', ["Marloes van der Heijden"]),
+        ('<p>by <a href="/a/1">A. Author</a>, <a href="/a/2">B. Author</a></p>', ["by A. Author, B. Author"]),
+        ("<p><a>no</a> <a>address</a></p>", ["no address"]),
         # no space in the page, none in the text
         ("<p>Hel<b>lo</b> world</p>", ["Hello world"]),
         ("<p><b>Bold</b>, then plain</p>", ["Bold, then plain"]),
