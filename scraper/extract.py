@@ -341,19 +341,20 @@ _PRICE = re.compile(r"\d[\d.,]*\s?[€£¥]|[€£¥$]\s?\d")
 
 
 def _has_lower_case_words(text: str) -> bool:
-    """True when a short line reads as a sentence: two lower-case words, or a script without case.
+    """True when a short line can be a sentence: a lower-case word, or a script without case.
 
-    A line of capitalised words that ends in a full stop or an ellipsis is a
-    list or a title ("Alan Moore, Dave Gibbons, John ...", "Sherlock Holmes
-    Vol. 1."), not prose.
+    A line of capitalised words only, ending in a full stop or an ellipsis, is
+    a list or a title ("Alan Moore, Dave Gibbons, John ...", "Sherlock Holmes
+    Vol. 1."), not prose. One lower-case word is enough: German capitalises
+    its nouns ("Ein Meisterwerk der Weltliteratur.").
 
-    >>> _has_lower_case_words("Alan Moore, Dave Gibbons, John ..."), _has_lower_case_words("It was the best of times.")
+    >>> _has_lower_case_words("Alan Moore, Dave Gibbons, John ..."), _has_lower_case_words("Ein Meisterwerk der Weltliteratur.")
     (False, True)
     >>> _has_lower_case_words("他是一个作家，住在北京。")
     True
     """
     cased = [w for w in text.split() if w[:1].isupper() or w[:1].islower()]
-    return not cased or sum(1 for w in cased if w[0].islower()) >= 2
+    return not cased or any(w[0].islower() for w in cased)
 
 
 def _is_prose(block: Block) -> bool:

@@ -11,6 +11,7 @@ conflict and the choice.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -382,7 +383,13 @@ def _fuse_people(candidates: list[Candidate], fused: Fused, visible: set[str] = 
 
 
 def _latin(name: str) -> bool:
-    return all(c < "\u0250" for c in name if c.isalpha())
+    """True when every letter of ``name`` is a Latin one ("Nguyễn Du" included)."""
+    return all(unicodedata.name(c, "").startswith("LATIN") for c in name if c.isalpha())
+
+
+# "Wang Xiaobo (Chinese: 王小波)", "(王小波)": a bracket that gives the same
+# name in another script, labelled with a language at most.
+_ALIAS_LABEL = re.compile(r"([^():：]{1,30})[:：]\s*$")
 
 
 def drop_script_aliases(fused: Fused, texts: Iterable[str]) -> None:
@@ -391,8 +398,8 @@ def drop_script_aliases(fused: Fused, texts: Iterable[str]) -> None:
     Some catalogs list an author twice, under two author records: "Wang Xiaobo,
     王小波". The page's own words tie them: "Wang Xiaobo (Chinese: 王小波) was a
     Chinese writer". The name in brackets is dropped, and provenance keeps it.
-    Two names in the same script are never merged: "Alan Moore (with Dave
-    Gibbons)" names two people.
+    Names in one script are never merged ("Alan Moore (with Dave Gibbons)"),
+    nor is a bracket that names a role ("Jane Smith (Illustrator: 李明)").
 
     >>> fused = Fused(people=[("Wang Xiaobo", "author"), ("王小波", "author")])
     >>> drop_script_aliases(fused, ["Wang Xiaobo (Chinese: 王小波) was a Chinese writer."])
@@ -411,11 +418,15 @@ def drop_script_aliases(fused: Fused, texts: Iterable[str]) -> None:
         for other in authors:
             if other == name or other in aliases or name in aliases or _latin(other) == _latin(name):
                 continue
-            said = re.compile(re.escape(name) + r"\s*\((?:[^():]{1,30}[:：]\s*)?" + re.escape(other) + r"\s*[,;)]")
-            if any(said.search(t) for t in page):
-                aliases[other] = name
+            said = re.compile(r"(?<!\w)" + re.escape(name) + r"\s*\(([^()]{0,32}?)" + re.escape(other) + r"\s*[,;)]")
+            for text in page:
+                match = said.search(text)
+                label = _ALIAS_LABEL.match(match.group(1)) if match else None
+                if match and (not match.group(1).strip() or (label and parse_language(label.group(1)))):
+                    aliases[other] = name
+                    break
     if aliases:
-        fused.people = [(n, r) for n, r in fused.people if n not in aliases]
+        fused.people = [(n, r) for n, r in fused.people if r != "author" or n not in aliases]
         for alias, name in aliases.items():
             fused.provenance.append(
                 Provenance(field="authors", chosen=name, source="text", rejected=((alias, "alias"),))

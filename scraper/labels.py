@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Mapping
+from types import MappingProxyType
 
 from normalizers.text import fold
 
@@ -402,7 +404,10 @@ EXCERPT_LABELS = frozenset(
     )
 )
 
-FIELD_LABELS: dict[str, str] = {fold(label): name for name, labels in _FIELDS.items() for label in labels}
+# Read-only: field_for_label caches its answers from it.
+FIELD_LABELS: Mapping[str, str] = MappingProxyType(
+    {fold(label): name for name, labels in _FIELDS.items() for label in labels}
+)
 
 
 _ENUMERATION = re.compile(r"^\s*\d{1,2}[.)]\s*")

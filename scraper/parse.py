@@ -327,7 +327,8 @@ def _walk(body: LexborNode, marks: dict[int, tuple[tuple[str, ...], int]]) -> li
         if raw.isspace():
             return  # (no link text either: link_chars counts stripped text)
         chars, link_chars = link_chars, 0
-        # Most runs are plain ASCII with nothing for normalize_text to repair.
+        # Most runs are plain ASCII with nothing for normalize_text to repair
+        # (normalize_text's own first test, inlined: a call saved per run).
         plain = raw.isascii() and "&" not in raw and "\x00" not in raw
         text = " ".join(raw.split()) if plain else normalize_text(raw)
         if not text:
@@ -369,17 +370,19 @@ def _walk(body: LexborNode, marks: dict[int, tuple[tuple[str, ...], int]]) -> li
                     continue
             if tag_id in inline:
                 if tag_id == a_id and parts and last_link[0] == len(parts) and _other_target(last_link[1], child):
-                    # Links to different pages side by side, nothing but space between, are
-                    # a list ("<td><a href=/a1>Thierry Culliford</a> <a href=/a2>Yvan
+                    # Links to different pages with nothing (or only space) between them
+                    # are a list ("<td><a href=/a1>Thierry Culliford</a> <a href=/a2>Yvan
                     # Delporte</a></td>"): kept apart as a reader sees them. Two links to
                     # one page are one item in pieces ("<a>Marloes</a> <a>van der Heijden</a>").
                     parts[-1] = parts[-1].rstrip()
                     add("; ")
+                    link_chars += 1  # the separator belongs to the links (its ";")
                 elif parts and parts[-1][-1:] not in _SPACES and _after_space(child):
                     add(" ")  # "<b>A</b> <i>B</i>": the skipped node kept the words apart
                 first = child.first_child
                 if first is None:
                     continue
+                before = len(parts)
                 if first.next is None and first.tag_id == text_id:
                     # the common inline element: one text node, no recursion needed
                     text = first.text_content or ""
@@ -388,8 +391,8 @@ def _walk(body: LexborNode, marks: dict[int, tuple[tuple[str, ...], int]]) -> li
                         link_chars += len(text.strip())
                 else:
                     recurse[0](child, heading, block, block_name, in_link or tag_id == a_id, in_section)
-                if tag_id == a_id:
-                    last_link[:] = [len(parts), child]
+                if tag_id == a_id and len(parts) > before and not "".join(parts[before:]).isspace():
+                    last_link[:] = [len(parts), child]  # (an image link, or a blank one, lists nothing)
                 continue
             name = names.get(tag_id, "")
             if name == "":
@@ -398,7 +401,8 @@ def _walk(body: LexborNode, marks: dict[int, tuple[tuple[str, ...], int]]) -> li
                 continue  # comments, doctypes: no text, no boundary
             if parts:
                 if len(parts) == 1 and parts[0].isspace():
-                    parts.clear()  # the indentation before a block: the commonest run of all
+                    parts.clear()  # blank inline text before a block (a "<span> </span>")
+                    last_link[0] = -1
                 else:
                     flush(block, block_name, heading)
             if tag_id == br_id:
@@ -484,7 +488,7 @@ def _step(tag: str, node: LexborNode) -> str:
 # walks the whole document (about 0.3 ms on a 500 KB store page, whatever it
 # selects), and the metadata, microdata, furniture marks and invisible
 # elements took a dozen (0.87 -> 0.61 ms per corpus page). Results come in
-# document order; an element matching two selectors comes twice in a row.
+# document order, an element once per selector it matches.
 _SCAN_QUERY = ", ".join(
     ["title", "meta[content]", "link[rel=canonical]", "span.Z3988[title]", "[itemprop]", _MARK_QUERY, *_INVISIBLE_TAGS]
 )
@@ -500,12 +504,12 @@ def _scan(tree: LexborHTMLParser, page: ParsedPage) -> dict[int, tuple[tuple[str
     marked: list[tuple[LexborNode, dict[str, str | None]]] = []
     props: list[tuple[LexborNode, dict[str, str | None]]] = []
     title: LexborNode | None = None
-    last = -1
+    seen: set[int] = set()
     for node in tree.css(_SCAN_QUERY):
         key = node.mem_id
-        if key == last:
+        if key in seen:
             continue
-        last = key
+        seen.add(key)
         tag = node.tag or ""
         attrs = node.attributes
         if "itemprop" in attrs:
@@ -537,8 +541,9 @@ def _scan(tree: LexborHTMLParser, page: ParsedPage) -> dict[int, tuple[tuple[str
     page.title_tag = normalize_text(title.text()) if title is not None else ""
     _collect_microdata(props, page)
     marks = _marks(marked)
-    # Last, since the nodes above may sit inside them; children before parents,
-    # so no element is dropped after the one holding it.
+    # Last, since the nodes above may sit inside them. Children before parents:
+    # selectolax 1.0 only unlinks a decomposed node, but a version that freed it
+    # would otherwise be handed a child of freed memory.
     for node in reversed(invisible):
         node.decompose()
     return marks

@@ -40,16 +40,14 @@ _WINDOW = 400  # lines: long menus come first on store pages
 _LONG = 150  # a block this long is prose (synopsis, reviews), not a title line
 # A volume's number leads its heading on comics and series sites ("14 De 37ste
 # parallel", "INT 5 De integrale 5"); the number is the series' business, not
-# the title's. A dump has no markup to set it apart, but the page's lists of
-# other volumes show the habit: a number after the series' name in brackets or
-# an "INT" (integral edition) mark ("Comanche (Peptoe) 2 De afrekening", "INT 4
-# Tomes 12 à 15"), or a run of lines that each open with a number and a
-# capitalised title ("14 De horde van de raaf", "15 De troubadours van
-# Steenbergen"). One line that opens with a number is a counter as often as a
-# volume ("4 Customer Reviews"), so it takes two in a row.
-_VOLUME_LEAD = re.compile(r"(?:INT\s+)?[A-Z]?\d{1,3}\s+(?=[^\W\d_])")
-_SERIES_VOLUME = re.compile(r"(?:^INT\s+|\)\s+(?:INT\s+)?)[A-Z]?\d{1,3}\s+(?P<word>[^\W\d_])")
-_NUMBERED_LINE = re.compile(r"^[A-Z]?\d{1,3}\s+(?P<word>[^\W\d_]+)\s+\S")
+# the title's. A dump has no markup to set it apart, so it takes evidence: an
+# "INT" (integral edition) mark on the title itself, or the page listing other
+# volumes after the series' name in brackets or an INT mark ("Comanche
+# (Peptoe) 2 De afrekening", "INT 4 Tomes 12 à 15"). Lines that merely open
+# with numbers are no evidence: counters ("4 Customer Reviews"), rankings and
+# tables of contents look the same.
+_VOLUME_LEAD = re.compile(r"(?P<int>INT\s+)?[A-Z]?\d{1,3}\s+(?=[^\W\d_])")
+_SERIES_VOLUME = re.compile(r"(?:^INT\s+|\([^()\d]{1,40}\)\s+(?:INT\s+)?)[A-Z]?\d{1,3}\s+(?P<word>[^\W\d_])")
 
 
 @dataclass(slots=True)
@@ -175,7 +173,7 @@ def _scored_lines(blocks: list[Block], people: set[str]) -> dict[str, _Line]:
     # words between the title and its metadata ("Achtercover", a rating
     # counter) count half. Not nothing: a breadcrumb and a rating between two
     # lines still set the lower one closer to the record.
-    rank = list(accumulate((0.5 if match_phrase(b.text) else 1.0 for b in blocks), initial=0.0))
+    rank = list(accumulate((0.5 if match_phrase(b.text) else 1.0 for b in window), initial=0.0))
     lines: dict[str, _Line] = {}
     with_byline: dict[str, str] = {}  # titles printed as "Title by Author": their names
     own_lines = {fold(b.text) for b in window if len(b.text) <= 60}
@@ -247,37 +245,30 @@ def _scored_lines(blocks: list[Block], people: set[str]) -> dict[str, _Line]:
 
 
 def _without_volume_number(title: str, blocks: list[Block]) -> str:
-    """The title without the volume number it leads with, when the page lists volumes that way.
+    """The title without the volume number it leads with, when the page shows it is one.
 
     >>> listed = [Block("Comanche (Peptoe) 2 De afrekening"), Block("1 Red Dust")]
-    >>> _without_volume_number("1 Red Dust", listed), _without_volume_number("INT 5 De integrale 5", listed)
+    >>> _without_volume_number("1 Red Dust", listed), _without_volume_number("INT 5 De integrale 5", [])
     ('Red Dust', 'De integrale 5')
-    >>> _without_volume_number("7 Spoken in de grot", [Block("14 De horde van de raaf"), Block("15 De nacht")])
-    'Spoken in de grot'
 
-    A number that opens a title on a page that lists no numbered volumes is
-    the title's own; a counter ("12 Reviews", "4 Customer Reviews") lists none:
+    Without that evidence the number is the title's own, whatever lines open
+    with numbers elsewhere (counters, a bestseller list, a book's chapters):
 
-    >>> _without_volume_number("12 Rules for Life", [Block("4 Customer Reviews"), Block("12 Rules for Life")])
+    >>> _without_volume_number("12 Rules for Life", [Block("4 Customer Reviews"), Block("2 Answered Questions")])
     '12 Rules for Life'
+    >>> _without_volume_number("100 Bullets", [Block("Paperback (2019) 3 New from $5.00")])
+    '100 Bullets'
     """
     lead = _VOLUME_LEAD.match(title)
     if lead is None:
         return title
-    numbered_before = False
+    if lead["int"]:
+        return title[lead.end() :]
     for block in blocks[:_WINDOW]:
-        text = block.text
-        if text == title or len(text) > _LONG:
-            numbered_before = False
-            continue
-        series = _SERIES_VOLUME.search(text)
-        if series and series["word"].isupper():
-            return title[lead.end() :]
-        numbered = _NUMBERED_LINE.match(text)
-        numbered_now = bool(numbered and numbered["word"][:1].isupper())
-        if numbered_now and numbered_before:
-            return title[lead.end() :]
-        numbered_before = numbered_now
+        if block.text != title and len(block.text) <= _LONG:
+            listed = _SERIES_VOLUME.search(block.text)
+            if listed and listed["word"].isupper():
+                return title[lead.end() :]
     return title
 
 

@@ -549,6 +549,14 @@ def test_whole_record_from_disagreeing_sources() -> None:
         (["Lev Tolstoy", "Лев Толстой"], "Lev Tolstoy (Лев Толстой, 1828-1910)", ["Lev Tolstoy"]),
         # the same script: two people, whatever the brackets say
         (["Alan Moore", "Dave Gibbons"], "Alan Moore (with Dave Gibbons) wrote it.", ["Alan Moore", "Dave Gibbons"]),
+        # a bracket that names a role names another person
+        (["Jane Smith", "李明"], "Jane Smith (Illustrator: 李明)", ["Jane Smith", "李明"]),
+        # Vietnamese is Latin script: two people
+        (
+            ["Nguyễn Du", "Huynh Sanh Thong"],
+            "Nguyễn Du (translator: Huynh Sanh Thong)",
+            ["Nguyễn Du", "Huynh Sanh Thong"],
+        ),
         # two scripts, but nothing on the page says they are one person
         (["Wang Xiaobo", "王小波"], "Wang Xiaobo and 王小波 in one list.", ["Wang Xiaobo", "王小波"]),
         (["Wang Xiaobo", "王小波"], "", ["Wang Xiaobo", "王小波"]),

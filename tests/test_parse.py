@@ -37,6 +37,11 @@ def _texts(html: str) -> list[str]:
         ('<dd><a href="/a/9">Marloes</a> <a href="/a/9">van der Heijden</a></dd>', ["Marloes van der Heijden"]),
         ('<p>by <a href="/a/1">A. Author</a>, <a href="/a/2">B. Author</a></p>', ["by A. Author, B. Author"]),
         ("<p><a>no</a> <a>address</a></p>", ["no address"]),
+        # a link that shows no text lists nothing ("by [photo] Neil Gaiman")
+        ('<p>by <a href="/a/1"><img src="x.jpg"></a> <a href="/a/1/about">Neil Gaiman</a></p>', ["by Neil Gaiman"]),
+        ('<p>Written by <a href="/x"> </a> <a href="/y">Name</a></p>', ["Written by Name"]),
+        ('<div><a href="/a"> </a><p>Intro <a href="/b">B</a></p></div>', ["Intro B"]),
+        ("<p><span><b>A</b> </span><i>B</i></p>", ["A B"]),
         # no space in the page, none in the text
         ("<p>Hel<b>lo</b> world</p>", ["Hello world"]),
         ("<p><b>Bold</b>, then plain</p>", ["Bold, then plain"]),
@@ -70,3 +75,23 @@ def test_walk_repairs_text(html: str, text: str) -> None:
 def test_link_density_counts_the_text_inside_links() -> None:
     blocks = parse_html("<p><a>Home</a> <a>Books</a></p><p>A sentence with one <a>link</a> in it.</p>").blocks
     assert [round(b.link_density, 2) for b in blocks] == [0.9, 0.13]  # 9 of 10 characters; 4 of 31
+
+
+def test_metadata_is_read_and_invisible_elements_dropped() -> None:
+    """One query reads the head and the microdata and drops what no reader sees."""
+    page = parse_html(
+        "<html><head><title>The Title | Shop</title>"
+        '<link rel="Canonical" href="https://shop.example/b/1">'
+        '<meta property="og:title" content="The Title">'
+        '<script type="application/ld+json">{"@type": "Book"}</script></head>'
+        "<body><svg><title>icon</title></svg><noscript><p>Enable JavaScript</p></noscript>"
+        '<div itemscope itemtype="https://schema.org/Book" role="main">'
+        '<h1 itemprop="name" role="heading">The Title</h1></div>'
+        "<script>var x = 1;</script><p>Text</p></body></html>"
+    )
+    assert page.title_tag == "The Title | Shop"  # the head's, not the icon's
+    assert page.canonical == "https://shop.example/b/1"
+    assert page.meta == {"og:title": ["The Title"]}
+    assert page.jsonld == ['{"@type": "Book"}']
+    assert [(m.item_type, m.prop, m.value) for m in page.microdata] == [("Book", "name", "The Title")]
+    assert [b.text for b in page.blocks] == ["The Title", "Text"]

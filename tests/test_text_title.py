@@ -37,13 +37,17 @@ def _title(lines: list[str], people: set[str]) -> str | None:
         # the page lists other volumes as "Series (Edition) N Title": the number is theirs
         ("1 Red Dust", "Comanche (Peptoe) 2 De afrekening", "Red Dust"),
         ("14 De 37ste parallel", "INT 4 Tomes 12 à 15", "De 37ste parallel"),
-        # ... or as a run of numbered lines
+        # an integral edition's mark on the title is evidence of its own
         ("INT 5 De integrale 5", "14 De horde van de raaf\n15 De troubadours van Steenbergen", "De integrale 5"),
         # no numbered volumes listed: a number opening the title is the title's own
         ("12 Rules for Life", "Meer van deze auteur", "12 Rules for Life"),
         # a counter is not a listed volume, even in two words
         ("101 Dalmatians", "3 Reviews", "101 Dalmatians"),
         ("12 Rules for Life", "4 Customer Reviews", "12 Rules for Life"),
+        # nor are counters in a row, a ranking or a table of contents
+        ("12 Rules for Life", "4 Customer Reviews\n2 Answered Questions", "12 Rules for Life"),
+        ("13 Reasons Why", "1 It Ends with Us\n2 Atomic Habits", "13 Reasons Why"),
+        ("12 Rules for Life", "Paperback (2019) 3 New from 5,00", "12 Rules for Life"),
         # one numbered line alone is no list
         (
             "7 Habits of Highly Effective People",

@@ -63,6 +63,11 @@ RESIDUE = [
     ("Bild vergrößern", "image_viewer"),
     ("Agrandir l'image", "image_viewer"),
     ("Ampliar imagen", "image_viewer"),
+    ("Zoom in", "image_viewer"),
+    ("View larger image", "image_viewer"),
+    ("Inkijkexemplaar", "image_viewer"),
+    ("Cover image", "image_viewer"),
+    ("Voorkant", "image_viewer"),
     # spacing and trailing punctuation do not hide a phrase
     ("  Read more  ", "expander"),
     ("Read more »", "expander"),
