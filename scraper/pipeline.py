@@ -69,6 +69,19 @@ def _strip_residue_paragraphs(text: str, removed: list[Removed]) -> str:
     return "\n\n".join(kept)
 
 
+def _says_more_than_title(text: str, title: str) -> bool:
+    """True when a paragraph other than the title is long enough to say something.
+
+    >>> _says_more_than_title("View 8 Editions\\n\\nDetails\\n\\nThe World, the Text and the Critic.",
+    ...                       "The World, the Text and the Critic")
+    False
+    >>> _says_more_than_title("Dune\\n\\nA stunning blend of adventure and mysticism.", "Dune")
+    True
+    """
+    key = fold(title)
+    return any(len(p) >= _MIN_DESCRIPTION and fold(p) != key for p in text.split("\n\n"))
+
+
 def _choose_description(
     sections: dict[str, str], candidates: list[Candidate], blocks: list[Block], removed: list[Removed], title: str
 ) -> tuple[str | None, str]:
@@ -90,6 +103,8 @@ def _choose_description(
         if len(machine_text) > len(visible) and fold(machine_text).startswith(stem):
             return _strip_residue_paragraphs(machine_text, removed), machine[0].source
     lead = lead_prose(blocks, title) if title and not machine_text else None
+    if visible and not _says_more_than_title(visible, title):
+        visible = ""  # a tab bar under "Overview": menu words and the title again, no synopsis
     if len(visible) >= _MIN_DESCRIPTION:
         if lead and len(lead) >= _MIN_DESCRIPTION_OVER_SECTION and _position(blocks, lead) < _position(blocks, visible):
             # Prose right under the title comes before a labelled section further
