@@ -20,6 +20,8 @@ response of an attempt, ``WARC-Scraper-Outcome`` (``done``, ``gone``,
 from __future__ import annotations
 
 import os
+import sqlite3
+import tempfile
 import types
 import zlib
 from collections.abc import Iterator
@@ -238,24 +240,46 @@ def open_archive(path: Path, committed: tuple[str, int] | None, *, resumable: bo
     return WarcFile(path, open(open_path, "ab"))
 
 
+def _superseded_responses(path: Path) -> set[int]:
+    """Positions of "done" responses that a later response for the same URL replaced.
+
+    Only a ``--refresh`` run archives a URL twice, so the set stays small. The
+    URLs seen are kept in a throwaway SQLite file, not in memory: a crawl of
+    millions of URLs reads back in constant memory.
+    """
+    superseded: set[int] = set()
+    with tempfile.TemporaryDirectory(prefix="catalog-scraper-") as tmp:
+        db = sqlite3.connect(Path(tmp) / "latest.sqlite")
+        try:
+            db.execute("CREATE TABLE latest (url TEXT PRIMARY KEY, position INTEGER NOT NULL)")
+            with open(path, "rb") as stream:
+                for index, record in enumerate(ArchiveIterator(stream)):
+                    if record.rec_type != "response" or record.rec_headers.get_header("WARC-Scraper-Outcome") != "done":
+                        continue
+                    url = record.rec_headers.get_header("WARC-Scraper-For")
+                    row = db.execute("SELECT position FROM latest WHERE url = ?", (url,)).fetchone()
+                    if row is not None:
+                        superseded.add(row[0])
+                    db.execute("INSERT OR REPLACE INTO latest VALUES (?, ?)", (url, index))
+        finally:
+            db.close()
+    return superseded
+
+
 def iter_done_pages(path: Path, *, max_decoded_bytes: int, max_encodings: int) -> Iterator[RawPage | tuple[str, str]]:
     """Each URL's latest successfully fetched page, decoded, from a WARC we wrote.
 
     Yields a :class:`RawPage` per page, or ``(url, reason)`` for a page that
     is not a page (an image, a PDF) or cannot be decoded within the caps.
     """
-    # Two passes, records named by position: the first finds each URL's latest
-    # "done" response (a --refresh run may have archived a newer copy).
-    latest: dict[str, int] = {}
+    superseded = _superseded_responses(path)
     with open(path, "rb") as stream:
         for index, record in enumerate(ArchiveIterator(stream)):
-            outcome = record.rec_headers.get_header("WARC-Scraper-Outcome")
-            if record.rec_type == "response" and outcome == "done":
-                latest[record.rec_headers.get_header("WARC-Scraper-For")] = index
-    wanted = set(latest.values())
-    with open(path, "rb") as stream:
-        for index, record in enumerate(ArchiveIterator(stream)):
-            if index not in wanted:
+            if (
+                record.rec_type != "response"
+                or record.rec_headers.get_header("WARC-Scraper-Outcome") != "done"
+                or index in superseded
+            ):
                 continue
             asked = record.rec_headers.get_header("WARC-Scraper-For")
             url = record.rec_headers.get_header("WARC-Target-URI")
