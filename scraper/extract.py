@@ -10,6 +10,7 @@ site chrome is the one the page is about.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterator
 
 from normalizers.residue import match_phrase
@@ -225,6 +226,12 @@ def _paired_bare_isbns(blocks: list[Block]) -> Iterator[Candidate]:
         yield Candidate("isbn", isbn, "text")
 
 
+# One synopsis may print its label a few times (a heading, a tab, a teaser's and
+# the full text's own sub-headings: a Douban page has "内容简介" three times); a
+# list's button repeats once per item (17 and 20 "試讀" on two Readmoo pages).
+_BUTTON_REPEATS = 5
+
+
 def block_candidates(page: ParsedPage, blocks: list[Block]) -> tuple[list[Candidate], dict[str, str]]:
     """Candidates from the cleaned blocks, and the labelled sections' texts by kind."""
     html = page.kind == "html"
@@ -233,8 +240,13 @@ def block_candidates(page: ParsedPage, blocks: list[Block]) -> tuple[list[Candid
     sections: dict[str, str] = {}
     seen_h1 = False
     bylines = 0
+    # A section label printed on every item of a list ("試讀", "Preview" under
+    # each recommended book) is a button: it opens no section of this book.
+    labels = Counter(fold(b.text) for b in blocks if len(b.text) <= 40 and _section_kind(b))
     for i, block in enumerate(blocks):
         kind = _section_kind(block)
+        if kind is not None and labels[fold(block.text)] >= _BUTTON_REPEATS:
+            continue
         if kind is not None and kind not in sections:
             text = section_text(blocks, i)
             if len(text) >= 20:

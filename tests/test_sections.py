@@ -1,0 +1,40 @@
+"""Labelled sections: a label opens the book's synopsis or excerpt, a list's button does not."""
+
+from __future__ import annotations
+
+import pytest
+
+from scraper.extract import block_candidates
+from scraper.parse import parse_text
+
+SYNOPSIS = "The lighthouse keeper's daughter finds a letter that her mother never sent, and follows it north."
+
+# A record, then "people also viewed": each recommended book with its own
+# "Excerpt" button, as store pages print them.
+RECOMMENDED = "\n\n".join(
+    f"Other Book {n}\nSomeone Else\nA Publisher\nA long subtitle for another book in the list, number {n}.\nExcerpt"
+    for n in range(1, 7)
+)
+
+
+def _sections(dump: str) -> dict[str, str]:
+    page = parse_text(dump)
+    return block_candidates(page, page.blocks)[1]
+
+
+def test_a_button_under_every_listed_book_opens_no_section() -> None:
+    sections = _sections(f"The Keeper\nby Ann Author\n\nPeople also viewed\n\n{RECOMMENDED}")
+    assert "excerpt" not in sections  # not another book's title, author and publisher
+
+
+def test_the_same_label_once_opens_the_excerpt() -> None:
+    sections = _sections(f"The Keeper\nby Ann Author\n\nExcerpt\n{SYNOPSIS}")
+    assert sections == {"excerpt": SYNOPSIS}
+
+
+@pytest.mark.parametrize("times", [1, 2, 3])
+def test_a_label_printed_a_few_times_still_opens_its_section(times: int) -> None:
+    """A heading, a tab and a teaser's own sub-heading may share the label (Douban prints it three times)."""
+    tabs = "\n".join(["Synopsis"] * (times - 1))
+    sections = _sections(f"The Keeper\n{tabs}\n\nSynopsis\n{SYNOPSIS}\n\nDetails")
+    assert sections.get("description") == SYNOPSIS
