@@ -232,6 +232,23 @@ def _paired_bare_isbns(blocks: list[Block]) -> Iterator[Candidate]:
 _BUTTON_REPEATS = 5
 
 
+def _in_menu(blocks: list[Block], i: int) -> bool:
+    """True when a dump's two-line pair (a label line, then ``blocks[i]``) sits in a menu.
+
+    A menu runs word after word: "Genres", "Giveaways", "Community". A value
+    followed by another short line that is neither a label nor the start of a
+    new paragraph is a menu's next entry, and "Giveaways" no genre.
+
+    >>> menu = [Block("Genres"), Block("Giveaways", label="Genres", value="Giveaways"), Block("Community")]
+    >>> _in_menu(menu, 1), _in_menu(menu[:2], 1)
+    (True, False)
+    """
+    after = blocks[i + 1] if i + 1 < len(blocks) else None
+    if after is None or after.tag == "para" or after.label or len(after.text) > 40:
+        return False
+    return field_for_label(after.text.rstrip(" :：")) is None
+
+
 def block_candidates(page: ParsedPage, blocks: list[Block]) -> tuple[list[Candidate], dict[str, str]]:
     """Candidates from the cleaned blocks, and the labelled sections' texts by kind."""
     html = page.kind == "html"
@@ -256,7 +273,10 @@ def block_candidates(page: ParsedPage, blocks: list[Block]) -> tuple[list[Candid
             # In a dump, "Label: value" on one line is explicit; a label line
             # followed by a value line may as well be two menu entries.
             explicit = html or block.text != block.value
-            out.extend(_label_candidates(block, label_source if explicit else "text"))
+            # (Subjects only: the menus of store pages name their genres and
+            # categories; a record's two-line details may be followed by anything.)
+            if explicit or field_for_label(block.label) != "subjects" or not _in_menu(blocks, i):
+                out.extend(_label_candidates(block, label_source if explicit else "text"))
             # "Published: München: Knaur" with "Juni 2024" on the next line:
             # an imprint's date may sit in the unlabelled block after it.
             follower = blocks[i + 1] if i + 1 < len(blocks) else None

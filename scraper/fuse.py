@@ -463,12 +463,17 @@ def _short_value(value: str) -> str | None:
 
     >>> _short_value("hc?Hardcover. Used for all hardbacks of any size."), _short_value("Paperback")
     ('hc', 'Paperback')
+    >>> _short_value("Availability ↑") is None
+    True
     """
     value = _TOOLTIP.sub("", value).strip(" :;,")
+    if _SORT_ARROW.search(value):
+        return None  # "Edition | Availability ↑": a sortable table's header row, not a value
     return value if 0 < len(value) <= 120 else None
 
 
 _TOOLTIP = re.compile(r"\s*\?\s*[A-Z][^?]*\.$")
+_SORT_ARROW = re.compile("[↑↓⇅⇵▲▼△▽]")
 
 
 def _publisher(value: str) -> str | None:

@@ -142,6 +142,15 @@ _NOT_NAMES = frozenset(
         "authors",
         "visit amazon s author page",
         "follow",
+        # A yes/no field's answer ("Illustraties: Nee", "Illustrations: Non"): no one's name.
+        "yes",
+        "no",
+        "oui",
+        "non",
+        "ja",
+        "nein",
+        "nee",
+        "sí",
     }
 )
 

@@ -38,3 +38,14 @@ def test_a_label_printed_a_few_times_still_opens_its_section(times: int) -> None
     tabs = "\n".join(["Synopsis"] * (times - 1))
     sections = _sections(f"The Keeper\n{tabs}\n\nSynopsis\n{SYNOPSIS}\n\nDetails")
     assert sections.get("description") == SYNOPSIS
+
+
+def test_a_store_menu_names_no_genre() -> None:
+    """ "Genres" then "Giveaways" in a dump's menu: a menu's next entry, not the book's genre."""
+    page = parse_text("Home\nRecommendations\nGenres\nGiveaways\nCommunity\n\nThe Keeper\nby Ann Author")
+    assert [c.value for c in block_candidates(page, page.blocks)[0] if c.field == "subject"] == []
+
+
+def test_a_record_still_names_its_genre() -> None:
+    page = parse_text("The Keeper\nby Ann Author\n\nGenres\nFantasy\nPublisher\nGollancz")
+    assert [c.value for c in block_candidates(page, page.blocks)[0] if c.field == "subject"] == ["Fantasy"]

@@ -89,6 +89,10 @@ NAMES = [
     ("Le Guin, Ursula K.", "Ursula K. Le Guin"),
     ("hermann-hesse", "Hermann Hesse"),
     ("[英] 菲利普·高夫", "菲利普·高夫"),
+    # a yes/no field's answer under a role label ("Illustrations: Non")
+    ("Non", None),
+    ("Nee", None),
+    ("Nonna Bannister", "Nonna Bannister"),
 ]
 
 # Bug caught: the particle of an inverted name was once stripped as a "by" prefix.
