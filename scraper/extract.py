@@ -259,9 +259,10 @@ def block_candidates(page: ParsedPage, blocks: list[Block]) -> tuple[list[Candid
     bylines = 0
     # A section label printed on every item of a list ("試讀", "Preview" under
     # each recommended book) is a button: it opens no section of this book.
-    labels = Counter(fold(b.text) for b in blocks if len(b.text) <= 40 and _section_kind(b))
+    kinds = [_section_kind(b) for b in blocks]
+    labels = Counter(fold(b.text) for b, kind in zip(blocks, kinds, strict=True) if kind and len(b.text) <= 40)
     for i, block in enumerate(blocks):
-        kind = _section_kind(block)
+        kind = kinds[i]
         if kind is not None and labels[fold(block.text)] >= _BUTTON_REPEATS:
             continue
         if kind is not None and kind not in sections:

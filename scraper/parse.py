@@ -327,10 +327,7 @@ def _walk(body: LexborNode, marks: dict[int, tuple[tuple[str, ...], int]]) -> li
         if raw.isspace():
             return  # (no link text either: link_chars counts stripped text)
         chars, link_chars = link_chars, 0
-        # Most runs are plain ASCII with nothing for normalize_text to repair
-        # (normalize_text's own first test, inlined: a call saved per run).
-        plain = raw.isascii() and "&" not in raw and "\x00" not in raw
-        text = " ".join(raw.split()) if plain else normalize_text(raw)
+        text = normalize_text(raw)
         if not text:
             return
         density = min(1.0, chars / max(len(raw.strip()), 1))
