@@ -21,6 +21,7 @@ from normalizers.text import fold
 from scraper.adapters import adapter_candidates
 from scraper.blocks import Block, Removed
 from scraper.candidates import Candidate
+from scraper.credits import demote_uncredited
 from scraper.extract import anchored_text, block_candidates, lead_prose
 from scraper.fuse import Fused, drop_script_aliases, fuse
 from scraper.language import detect_language
@@ -244,6 +245,7 @@ def clean_page(
     visible |= {fold(_ISBD_TAIL.sub("", b.value)) for b in cleaned.blocks if b.value and len(b.value) <= 300}
     fused = fuse(candidates, visible)
     drop_script_aliases(fused, (b.text for b in cleaned.blocks if len(b.text) <= 2000))
+    demote_uncredited(fused, (b.text for b in cleaned.blocks))
     removed.extend(Removed("invalid_isbn", i) for i in fused.invalid_isbns)
 
     description, _ = _choose_description(sections, candidates, cleaned.blocks, removed, fused.values.get("title", ""))
