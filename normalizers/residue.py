@@ -131,7 +131,7 @@ def drop_ui_phrases(blocks: list[Block]) -> StepResult:
 _RECORD_FIELDS = frozenset({"publisher", "isbn", "date", "language"})
 
 
-def _ends_section(block: Block, level: int) -> bool:
+def _ends_section(block: Block, level: int, last_path: str = "") -> bool:
     if level and block.heading and block.heading <= level:
         return True
     if block.tag == "para":
@@ -141,6 +141,10 @@ def _ends_section(block: Block, level: int) -> bool:
     key = fold(block.text)
     if key in labels.DESCRIPTION_LABELS or key in labels.EXCERPT_LABELS or key in NEUTRAL_SECTION_HEADINGS:
         return True
+    if block.path and block.path == last_path:
+        # The same element's text going on: a reviewer's "Publisher: ListenUp
+        # Audiobooks" between two <br>s of a review is no details table.
+        return False
     return bool(block.label) and labels.field_for_label(block.label) in _RECORD_FIELDS
 
 
@@ -159,9 +163,11 @@ def drop_other_books_sections(blocks: list[Block]) -> StepResult:
     section: list[str] = []  # a section is recorded as one removal: heading, then body lines
     cutting: str | None = None
     level = 0
+    last_path = ""  # the DOM path of the section's last block
     for block in blocks:
-        if cutting is not None and not _ends_section(block, level):
+        if cutting is not None and not _ends_section(block, level, last_path):
             section.append(block.text)
+            last_path = block.path
             continue
         if cutting is not None:
             removed.append(Removed(f"ui_residue:{cutting}", "\n".join(section)))
@@ -169,7 +175,7 @@ def drop_other_books_sections(blocks: list[Block]) -> StepResult:
         # A menu link named "Reviews" is navigation, not a section heading.
         category = _match_section(block.text) if not block.label and block.link_density < 0.5 else None
         if category is not None:
-            cutting, level, section = category, block.heading, [block.text]
+            cutting, level, section, last_path = category, block.heading, [block.text], block.path
         else:
             kept.append(block)
     if cutting is not None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from normalizers.residue import drop_ui_phrases, match_phrase
+from normalizers.residue import drop_other_books_sections, drop_ui_phrases, match_phrase
 from scraper.blocks import Block
 
 # (block text, category it must be removed under)
@@ -177,3 +177,56 @@ def test_drop_ui_phrases_keeps_order() -> None:
     result = drop_ui_phrases(blocks)
     assert [b.text for b in result.blocks] == ["First.", "Second."]
     assert [r.text for r in result.removed] == ["Sign in", "Read more"]
+
+
+REVIEW = "div.ReviewText>span.Formatted"
+DETAILS = "dl.DescList>dd"
+
+
+# Where a recommendation or review section's cut ends: (blocks, texts kept).
+@pytest.mark.parametrize(
+    ("blocks", "kept"),
+    [
+        # a details label after the reviews ends the cut: it is this book's
+        (
+            [
+                Block("Community Reviews", heading=2),
+                Block("Loved it.", path=REVIEW),
+                Block("Publisher: Gollancz", path=DETAILS, label="Publisher", value="Gollancz"),
+            ],
+            ["Publisher: Gollancz"],
+        ),
+        # the same label inside a review's own text (one element, split at <br>s) does not
+        (
+            [
+                Block("Community Reviews", heading=2),
+                Block("Loved it.", path=REVIEW),
+                Block("Publisher: ListenUp Audiobooks", path=REVIEW, label="Publisher", value="ListenUp Audiobooks"),
+                Block("Tim Robbins - Narrator", path=REVIEW),
+                Block("About the author", heading=2),
+            ],
+            ["About the author"],
+        ),
+        # a label that is no record field never ends it
+        (
+            [Block("Customers also bought", heading=2), Block("Format: Paperback", path=DETAILS, label="Format")],
+            [],
+        ),
+        # a heading of the section's level ends it; a deeper one does not
+        (
+            [Block("Similar books", heading=2), Block("Other Book", heading=3), Block("Details", heading=2)],
+            ["Details"],
+        ),
+        # in a text dump, a blank line (a "para" block) ends it
+        ([Block("Customers also bought", tag="line"), Block("Other Book", tag="para")], ["Other Book"]),
+        # empty and junk
+        ([], []),
+        ([Block("!!!"), Block("   ")], ["!!!", "   "]),
+    ],
+)
+def test_other_books_section_ends(blocks: list[Block], kept: list[str]) -> None:
+    result = drop_other_books_sections(blocks)
+    assert [b.text for b in result.blocks] == kept
+    cut = [b.text for b in blocks if b.text not in kept]
+    # every cut block is in a removal, in order, and nothing else is
+    assert [line for r in result.removed for line in r.text.split("\n")] == cut

@@ -43,8 +43,7 @@ REPAIRS = [
 
 # Bugs caught: double-escaped entities were once decoded one layer only.
 REPAIRS_BUGS_CAUGHT = [
-    pytest.param(raw, fixed)
-    for raw, fixed in [("It&amp;#39;s", "It's"), ("Fish &amp;amp; Chips", "Fish & Chips")]
+    pytest.param(raw, fixed) for raw, fixed in [("It&amp;#39;s", "It's"), ("Fish &amp;amp; Chips", "Fish & Chips")]
 ]
 
 
