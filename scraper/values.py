@@ -62,7 +62,8 @@ def clean_person_name(raw: str) -> str | None:
     """
     name = _ROLE_SUFFIX.sub(" ", raw).strip(" •·*-–—|,;")
     name = _NATIONALITY.sub("", name)
-    if "," not in name:  # "von Goethe, Johann Wolfgang": there "von" is the name's own particle
+    # "von Goethe, Johann Wolfgang", "DE LUCA Erri": there the word is the name's own particle
+    if "," not in name and _surname_last(name) == name:
         name = _BY_PREFIX.sub("", name)
     name = _LIFE_DATES.sub("", name).strip()
     name = _FULLER_FORM.sub("", name).strip()
@@ -73,7 +74,7 @@ def clean_person_name(raw: str) -> str | None:
             name = f"{first.strip()} {last.strip()}"
     if re.fullmatch(r"[a-z]+(?:-[a-z]+)+", name):  # URL slugs: "hermann-hesse"
         name = " ".join(part.capitalize() for part in name.split("-"))
-    name = " ".join(name.split())
+    name = _surname_last(" ".join(name.split()))
     if not name or len(name) > 80 or len(name.split()) > 6 or re.search(r"\d{2,}|https?:|@", name):
         return None
     # Names hold lower-case particles ("van", "de"), and at most one other lower-case word.
@@ -87,6 +88,32 @@ def clean_person_name(raw: str) -> str | None:
 
 
 _SYMBOLS = frozenset({"So", "Sm", "Sk", "Cs", "Co"})
+_VOWELS = frozenset("AEIOUYÀÁÂÃÄÅÆÈÉÊËÌÍÎÏÒÓÔÕÖØÙÚÛÜÝ")
+
+
+def _surname_last(name: str) -> str:
+    """A name printed surname first in capitals, put in display order.
+
+    Antiquarian and library catalogs (Italian and French ones above all) print
+    "BELLANDI Caterina", "DE LUCA Erri": the capitals mark the surname. A
+    capitals word counts as a surname only with three or more letters and a
+    vowel, so initials ("JRR Tolkien", "CS Lewis") stay as they are.
+
+    >>> _surname_last("BELLANDI Caterina"), _surname_last("DE LUCA Erri"), _surname_last("SAINT-EXUPÉRY Antoine de")
+    ('Caterina Bellandi', 'Erri De Luca', 'Antoine de Saint-Exupéry')
+    >>> _surname_last("JRR Tolkien"), _surname_last("CS Lewis"), _surname_last("VICTOR HUGO"), _surname_last("Victor HUGO")
+    ('JRR Tolkien', 'CS Lewis', 'VICTOR HUGO', 'Victor HUGO')
+    """
+    words = name.split()
+    caps = 0
+    while caps < len(words) and words[caps].isupper():
+        caps += 1
+    if not 0 < caps < len(words) or not any(
+        sum(c.isalpha() for c in w) >= 3 and not _VOWELS.isdisjoint(w) for w in words[:caps]
+    ):
+        return name
+    surname = [w.title() for w in words[:caps]]  # "O'BRIEN" -> "O'Brien", "SAINT-EXUPÉRY" -> "Saint-Exupéry"
+    return " ".join(words[caps:] + surname)
 
 
 _PARTICLES = frozenset(

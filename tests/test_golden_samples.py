@@ -34,7 +34,6 @@ KNOWN_GAPS: list[tuple[str, str, str]] = [
     ("dump_seedlike_en.txt", "full_title", "site-name line 'Meridian University Press' taken as the title"),
     ("dump_seedlike_en.txt", "authors", "author line not recognised in a text dump"),
     ("dump_seedlike_en.txt", "publisher", "publisher line 'Meridian University Press' used as the title instead"),
-    ("antiquarian_latin1_it.html", "authors", "Italian label 'Autore' not known"),
     ("antiquarian_latin1_it.html", "description", "condition notes appended to the synopsis"),
     ("antiquarian_latin1_it.html", "residue_free", "shipping line and dealer notes in the description"),
 ]

@@ -93,6 +93,17 @@ NAMES = [
     ("Non", None),
     ("Nee", None),
     ("Nonna Bannister", "Nonna Bannister"),
+    # a surname printed first in capitals (antiquarian and library catalogs)
+    ("BELLANDI Caterina", "Caterina Bellandi"),
+    ("DE LUCA Erri", "Erri De Luca"),
+    ("O'BRIEN Flann", "Flann O'Brien"),
+    ("SAINT-EXUPÉRY Antoine de", "Antoine de Saint-Exupéry"),
+    # capitals that are initials, or a name all in capitals, keep their order
+    ("JRR Tolkien", "JRR Tolkien"),
+    ("CS Lewis", "CS Lewis"),
+    ("VICTOR HUGO", "VICTOR HUGO"),
+    ("Victor HUGO", "Victor HUGO"),
+    ("BY Terry Pratchett", "Terry Pratchett"),
 ]
 
 # Bug caught: the particle of an inverted name was once stripped as a "by" prefix.
