@@ -89,6 +89,11 @@ _EDITION_SUFFIX = re.compile(
 _SERIES_SUFFIX = re.compile(
     r"\s*[(\[][^()\[\]]*?(?:#\s*\d+(?:\.\d+)?|\b(?:book|vol\.?|volume|band|tome|deel|tomo|nr\.?)\s*\d+)[)\]]\s*$", re.I
 )
+# Download sites append the files offered: "Ember Protocol (EPUB, PDF)", "[EPUB, PDF, MOBI]".
+_FORMAT_SUFFIX = re.compile(
+    r"\s*[(\[](?:\s*(?:epub|pdf|mobi|azw3?|fb2|djvu|txt|rtf|docx?|mp3|m4b|cbr|cbz|e-?book|audiobook)\s*[,/|&+]?)+[)\]]\s*$",
+    re.I,
+)
 _CHROME_SPLIT = re.compile(r"\s+[|–—-]\s+|\s*[:：]\s+|\s*\|\s*|\s+by\s+(?=[A-Z])")
 
 
@@ -119,11 +124,14 @@ def clean_title(text: str) -> str:
     'The Second Edition'
     >>> clean_title("Leviathan Wakes (The Expanse Book 1) (Paperback)")
     'Leviathan Wakes'
+    >>> clean_title("Ember Protocol [EPUB, PDF, MOBI]"), clean_title("Mastering PDF (Portable Document Format)")
+    ('Ember Protocol', 'Mastering PDF (Portable Document Format)')
     """
     text = _ISBD_RESPONSIBILITY.sub("", text).strip(" /:;,")
     while True:  # "(The Expanse Book 1) (Paperback)": the suffixes come in any order
         before = text
-        text = _EDITION_SUFFIX.sub("", _EDITION_STATEMENT.sub("", _SERIES_SUFFIX.sub("", text))).strip(" -–—:;,")
+        text = _SERIES_SUFFIX.sub("", _FORMAT_SUFFIX.sub("", text))
+        text = _EDITION_SUFFIX.sub("", _EDITION_STATEMENT.sub("", text)).strip(" -–—:;,")
         if text == before:
             return text
 

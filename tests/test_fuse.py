@@ -211,6 +211,28 @@ TITLE_ROWS = [
         None,
         None,
     ),
+    param(
+        "download-site-formats-after-the-author",
+        [
+            c("title", "Ember Protocol - Corin Vashti (EPUB, PDF)", "dom-heading"),
+            c("title", "Ember Protocol by Corin Vashti [EPUB, PDF, MOBI] - Free Download - FreeShelf", "title-tag"),
+            c("author", "Corin Vashti", "dom-label"),
+        ],
+        seen("Ember Protocol - Corin Vashti (EPUB, PDF)"),
+        "Ember Protocol",
+        None,
+        None,
+        None,
+    ),
+    param(
+        "a-format-word-inside-the-title-stays",
+        [c("title", "Mastering PDF (Portable Document Format)", "dom-heading")],
+        set(),
+        "Mastering PDF (Portable Document Format)",
+        None,
+        None,
+        None,
+    ),
 ]
 
 
