@@ -70,3 +70,50 @@ def test_a_viewer_link_between_title_and_metadata_is_not_the_title() -> None:
 @pytest.mark.parametrize("lines", [[], [""], ["Home", "Menu"], ["Achtercover", "Zoom in"]])
 def test_no_title_in_junk(lines: list[str]) -> None:
     assert _title(lines, set()) is None
+
+
+# A university press's record page as a dump: the site's name in the header and
+# the footer's copyright line, the title printed three times, the author's name
+# alone under it, then the imprint.
+PRESS = [
+    "Meridian University Press Online",
+    "Sign In",
+    "Rivers of Wheat",
+    "Rivers of Wheat",
+    "Loading...",
+    "Rivers of Wheat",
+    "Clara Ibanez",
+    "Add to Bookshelf",
+    "Cite",
+    "Share",
+    "Published: March 2017",
+    "Meridian University Press",
+    "ISBN: 9781648390715",
+    "Synopsis",
+    "Drawing on the ledgers of rural stores, Clara Ibanez reconstructs the chains of credit "
+    "that bound colonists to landowners, grain brokers and foreign banks on the pampas.",
+    "© 2024 Meridian University Press. All rights reserved.",
+]
+
+
+@pytest.mark.parametrize(
+    ("lines", "title", "author"),
+    [
+        (PRESS, "Rivers of Wheat", "Clara Ibanez"),
+        pytest.param(
+            PRESS[:-1],
+            "Rivers of Wheat",
+            "Clara Ibanez",
+            marks=pytest.mark.xfail(
+                strict=True, reason="known gap: with no copyright line, the site's name above the ISBN label wins"
+            ),
+        ),
+        # a name under the title that the prose never names is no author
+        ([line.replace("Clara Ibanez reconstructs", "she reconstructs") for line in PRESS], "Rivers of Wheat", None),
+    ],
+)
+def test_site_owner_and_bare_author_line(lines: list[str], title: str, author: str | None) -> None:
+    blocks = parse_text("\n".join(lines)).blocks
+    found = list(text_title_candidates(blocks, set()))
+    assert [c.value for c in found if c.field == "title"][:1] == [title]
+    assert [c.value for c in found if c.field == "author"] == ([author] if author else [])
