@@ -1,28 +1,39 @@
-"""Whose book it is, when a long byline says more than the page's prose.
+"""Whose book it is, when a long printed byline says more than the page's prose.
 
 A byline of three or more names often mixes the book's authors with people
 who worked on it or on another edition: a comic's colourist ("by Alan Moore,
 Dave Gibbons, and John Higgins"), or, on a catalog that merges a work's
 editions, the adapters and translators of other editions ("by Emily Brontë,
 Stephanie Baudet, Arianna Bellucci, ..."). Nothing in the byline tells them
-apart. The page's prose often does: "Wuthering Heights is an 1847 novel by
-Emily Brontë", "Alan Moore and Dave Gibbons' monumental graphic novel
-Watchmen". A cataloguer reads that credit and takes it.
+apart. The page's prose sometimes does, in a sentence that says what the book
+is and who made it: "Wuthering Heights is an 1847 novel by Emily Brontë",
+"Alan Moore and Dave Gibbons' monumental graphic novel Watchmen".
 
-The rule: when a sentence that names the book's title credits it to some of
-the byline's names (the title, then "by <names>"; or "<names>'s ... <title>"),
-and the page's credits together name a strict subset of the byline, the
-names never credited stay in the record as role ``contributor`` (they did
-work on some edition; we do not know what), and the provenance says why.
-Only names already in the byline count, so a credit can only narrow it, never
-add a person. A credit to everyone, or none, changes nothing. Two-name
-bylines are left alone: a co-author is too often left out of a blurb
-("James Patterson's Women's Murder Club").
+Prose names people for many other reasons (a blurb naming the best-known
+co-author, a recommendation, an introduction's author), so only two frames
+count as a credit, each tight around the title:
+
+- "<title> is/was a(n)/the <up to four words> by <names>", in the languages
+  the labels cover ("ist ein Roman von", "est un roman de");
+- "<names>' <up to four words> <title>", naming two or more people (one name
+  in a possessive is the blurb's shorthand: "Alan Moore's Watchmen").
+
+The names must be byline names and the list must end there: "et al.",
+"with", "(Author)" or another name after it means the list goes on. No role
+word may sit in the frame ("an audiobook read by", "illustrated by"). A
+sentence naming the title with every byline name voids the rule.
+
+When credits name a strict subset of the byline, the names never credited
+stay in the record as role ``contributor`` (they worked on some edition; we do
+not know what), and provenance says why. The rule narrows only a byline read
+from the visible page: an author list a page states in its structured data
+(JSON-LD, microdata) is explicit and is left as it is. It never adds a name.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 
 from normalizers.text import fold
@@ -32,86 +43,116 @@ from scraper.records import Provenance
 __all__ = ["demote_uncredited"]
 
 _MIN_BYLINE = 3
+_MAX_TEXT = 2000  # a synopsis paragraph; longer blocks are review dumps and lists
+_MAX_NAMES = 12  # a credit lists at most this many names (bounds the regex's work)
+_FRAME_WORDS = 4  # words between the frame's parts: "an 1847 novel", "monumental graphic novel"
+# Sources that print a byline on the page (as opposed to structured data).
+_PRINTED = frozenset({"dom-heading", "dom-label", "text", "text-heading", "text-label"})
 
-# "by" in the languages the labels cover.
-_BY = r"(?i:by|von|par|door|de|di|por)"
-# A "by" that credits a part of the book, not the book: "introduction by",
-# "translated by", "with colours by". Any of these among the few words before
-# "by" voids the credit.
+_COPULA = r"(?:is|was|ist|war|est|était|es|fue|era|è|jest|była?)"
+_ARTICLE = r"(?:an?|the|ein|eine|einer|un|une|una|uno|een|het|de|il|lo|la|le)"
+_BY = r"(?:by|von|de|par|door|van|por|di|od)"
+_AND = r"(?:\s*,\s*(?:(?:and|und|et|y|en|e|i)\s+|&\s*)?|\s+(?:and|und|et|y|en|e|i|&)\s+)"
+# Words that say a "by" credits a part or a form of the book, not the book.
+# Matched on text without accents ("préface" -> "preface").
 _ROLE_WORDS = re.compile(
-    r"\b(?:introduc\w*|foreword|preface|afterword|notes?|translat\w*|traduc\w*|traduit\w*|übersetz\w*|"
-    r"vertaal\w*|edit\w*|herausgegeben|illustrat\w*|ilustra\w*|colou?r\w*|letter\w*|ink\w*|art|artwork|"
-    r"cover|drawings?|photograph\w*|adapt\w*|retold|abridg\w*|read|narrat\w*|select\w*|compil\w*|"
-    r"annotat\w*|commentary|essays?|review\w*|interviews?)\b",
+    r"(?:introduc|foreword|preface|prologo|afterword|epilog|nachwort|vorwort|postface|notes?\b|annotat|"
+    r"translat|traduc|traduit|ubersetz|vertaal|vertaling|edit|herausgeg|redig|ingeleid|"
+    r"illustr|ilustra|drawn|drawing|zeichn|dessin|pencil|ink|colou?r|letter|cover|art\b|artwork|photo|"
+    r"adapt|retold|retell|abridg|version|read\b|narrat|perform|voiced|audio|select|compil|collect|"
+    r"commentary|essay|review|interview|chosen|gekozen)",
     re.IGNORECASE,
 )
-_ROLE_WINDOW = 40  # characters before "by" searched for a role word
-_SENTENCE_END = re.compile(r"(?<=[.!?…。！？])\s+")
-_POSSESSIVE_WORDS = 4  # words between a possessive and the title: "monumental graphic novel"
-_AND = r"(?:\s*,\s*(?:and\s+|&\s*)?|\s+(?:and|&|und|et|en|y|e)\s+)"
+# What shows a list going on past the last byline name matched ("et al.",
+# "with Julie Sussman", "(Author)", ", Richard Helm", "and Carl Ott"): the
+# credit is then not a whole list. Case matters: ", initially published" ends it.
+_LIST_GOES_ON = re.compile(
+    r"\s*(?:,?\s*(?:et al|and others|u\.\s?a\.|with\b|mit\b|avec\b|con\b|met\b|and\b|und\b|et\b|y\b|en\b|&)"
+    r"|\(|,?\s*[A-Z])"
+)
+# A sentence ends at a full stop after a lower-case word (not after an initial: "John M. Vlissides").
+_SENTENCE_END = re.compile(r"(?<=[a-z0-9\u00df-\u00ff)\]\"”’][.!?])\s+|(?<=[。！？])")
 
 
-def _title_pattern(title_key: str) -> re.Pattern[str]:
-    """The folded title's words as they may be printed: any case, any punctuation between."""
-    words = r"[\W_]+".join(re.escape(w) for w in title_key.split())
-    return re.compile(rf"(?<!\w){words}(?!\w)", re.IGNORECASE)
+def _plain(text: str) -> str:
+    """Text for matching: one apostrophe, no accents (so "O’Brien" = "O'Brien", "Zoë" = "Zoe")."""
+    text = text.replace("’", "'").replace("‘", "'")
+    return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
 
 
-def _credited(sentence: str, title: re.Pattern[str], names: list[str]) -> set[str]:
-    """The byline names ``sentence`` credits the book to, if it names the book.
+class _Credits:
+    """The credit frames for one title and byline, compiled once per page."""
 
-    >>> names = ["Alan Moore", "Dave Gibbons", "John Higgins"]
-    >>> title = _title_pattern("watchmen")
-    >>> sorted(_credited("Alan Moore and Dave Gibbons' graphic novel Watchmen is a classic.", title, names))
-    ['Alan Moore', 'Dave Gibbons']
-    >>> sorted(_credited("WATCHMEN is a graphic novel by Alan Moore.", title, names))
-    ['Alan Moore']
-    >>> _credited("Watchmen, with colours by John Higgins.", title, names)
-    set()
-    >>> _credited("A graphic novel by Alan Moore.", title, names)  # not this book
-    set()
-    >>> _credited("John Higgins's annotations to the Watchmen script.", title, names)
-    set()
-    """
-    if title.search(sentence) is None:
-        return set()
-    one = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
-    listed = rf"(?:{one})(?:{_AND}(?:{one}))*"
-    credited: set[str] = set()
-    for match in re.finditer(rf"\b{_BY}\s+({listed})", sentence):
-        before = sentence[max(0, match.start() - _ROLE_WINDOW) : match.start()]
-        if title.search(sentence, 0, match.start()) and not _ROLE_WORDS.search(before):
-            credited.update(re.findall(one, match.group(1)))
-    for match in re.finditer(rf"({listed})['’]s?\s", sentence):
-        # "<names>'s [a few words] <title>", the words no role: "Moore's graphic novel Watchmen"
-        named = title.search(sentence, match.end(), match.end() + _ROLE_WINDOW)
-        between = sentence[match.end() : named.start()] if named else ""
-        if named and len(between.split()) <= _POSSESSIVE_WORDS and not _ROLE_WORDS.search(between):
-            credited.update(re.findall(one, match.group(1)))
-    return credited
+    def __init__(self, title: str, names: list[str]):
+        self.by_plain = {_plain(n).casefold(): n for n in names}
+        one = "|".join(re.escape(_plain(n)) for n in sorted(names, key=len, reverse=True))
+        name = rf"(?<!\w)(?:{one})(?!\w)"
+        listed = rf"{name}(?:{_AND}{name}){{0,{_MAX_NAMES - 1}}}"
+        words = r"[\W_]+".join(re.escape(w) for w in re.findall(r"[^\W_]+", _plain(title)))
+        # A one-word title is matched as printed ("Heat", not "the heat").
+        flags = re.IGNORECASE if " " in title.strip() else 0
+        self.title = re.compile(rf"(?<!\w){words}(?!\w)", flags)
+        between = rf"(?:\S+\s+){{0,{_FRAME_WORDS}}}?"
+        self.is_by = re.compile(
+            rf"(?:,\s*)?\s+{_COPULA}\s+{_ARTICLE}\s+(?P<between>{between}){_BY}\s+(?P<names>{listed})", re.IGNORECASE
+        )
+        self.possessive = re.compile(rf"(?P<names>{listed})'s?\s+(?P<between>{between})$", re.IGNORECASE)
+        self.name = re.compile(name, re.IGNORECASE)
+
+    def names_in(self, listed: str) -> list[str]:
+        return [self.by_plain[m.group(0).casefold()] for m in self.name.finditer(listed)]
+
+    def credited(self, sentence: str) -> set[str] | None:
+        """Names ``sentence`` credits the book to; None when it names the title with the whole byline."""
+        plain = _plain(sentence)
+        credited: set[str] = set()
+        for title in self.title.finditer(plain):
+            after = self.is_by.match(plain, title.end())
+            if after is not None and self._whole(plain, after.end()) and not _ROLE_WORDS.search(after["between"]):
+                credited.update(self.names_in(after["names"]))
+            before = self.possessive.search(plain[max(0, title.start() - 400) : title.start()])
+            if before is not None and not _ROLE_WORDS.search(before["between"]):
+                named = self.names_in(before["names"])
+                if len(named) >= 2:
+                    credited.update(named)
+        if credited or self.title.search(plain) is None:
+            return credited
+        if {self.by_plain[m.group(0).casefold()] for m in self.name.finditer(plain)} == set(self.by_plain.values()):
+            return None
+        return credited
+
+    @staticmethod
+    def _whole(text: str, end: int) -> bool:
+        """True when the name list ends at ``end``: nothing after it continues the list."""
+        return _LIST_GOES_ON.match(text, end) is None
 
 
 def demote_uncredited(fused: Fused, texts: Iterable[str]) -> None:
-    """Make a long byline's names that the page's prose never credits ``contributor``s.
+    """Make the names of a long printed byline that the prose never credits ``contributor``s.
 
-    >>> fused = Fused(values={"title": "Watchmen"},
+    >>> fused = Fused(values={"title": "Watchmen"}, people_source="text",
     ...     people=[("Alan Moore", "author"), ("Dave Gibbons", "author"), ("John Higgins", "author")])
     >>> demote_uncredited(fused, ["by Alan Moore, Dave Gibbons, and John Higgins",
     ...     "Set in an altered world, Alan Moore and Dave Gibbons' graphic novel Watchmen is a classic."])
     >>> fused.people
     [('Alan Moore', 'author'), ('Dave Gibbons', 'author'), ('John Higgins', 'contributor')]
-    >>> fused.provenance[0].rejected
-    (('John Higgins', 'not credited in the prose'),)
+    >>> fused.provenance[0].chosen, fused.provenance[0].rejected
+    ('Alan Moore, Dave Gibbons', (('John Higgins', 'not credited in the prose'),))
     """
     authors = [n for n, r in fused.people if r == "author"]
-    title_key = fold(fused.values.get("title", ""))
-    if len(authors) < _MIN_BYLINE or len(title_key) < 3:
+    title = fused.values.get("title", "")
+    if len(authors) < _MIN_BYLINE or fused.people_source not in _PRINTED or len(fold(title)) < 3:
         return
-    title = _title_pattern(title_key)
+    frames = _Credits(title, authors)
     credited: set[str] = set()
     for text in texts:
+        if len(text) > _MAX_TEXT:
+            continue
         for sentence in _SENTENCE_END.split(text):
-            credited |= _credited(sentence, title, authors)
+            found = frames.credited(sentence)
+            if found is None:
+                return  # the page credits the book to the whole byline
+            credited |= found
     if not credited or credited >= set(authors):
         return
     fused.people = [(n, "contributor" if r == "author" and n not in credited else r) for n, r in fused.people]

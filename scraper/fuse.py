@@ -45,6 +45,7 @@ class Fused:
     invalid_isbns: list[str] = field(default_factory=list)
     subjects: list[str] = field(default_factory=list)
     provenance: list[Provenance] = field(default_factory=list)
+    people_source: str = ""  # the source whose list of people was taken whole
 
 
 def _choose(
@@ -369,6 +370,7 @@ def _fuse_people(candidates: list[Candidate], fused: Fused, visible: set[str] = 
     by_source = {s: [(n, stated_roles.get(fold(n), r)) for n, r in people] for s, people in by_source.items()}
     with_authors = [s for s in by_source if any(r == "author" for _, r in by_source[s])]
     best = max(with_authors or by_source, key=lambda s: (priority[s], len(by_source[s])))
+    fused.people_source = best
     seen: set[str] = set()
     for name, role in by_source[best]:
         if fold(name) not in seen:
