@@ -131,6 +131,25 @@ def drop_ui_phrases(blocks: list[Block]) -> StepResult:
 _RECORD_FIELDS = frozenset({"publisher", "isbn", "date", "language"})
 
 
+_ITEM_TAGS = frozenset({"li", "dd", "dt", "td", "th", "tr"})
+
+
+def _one_element_path(path: str) -> bool:
+    """True when a path signature likely names one element, not a run of siblings.
+
+    Classless list items ("ul>li") or table cells share one signature with
+    their siblings, so two blocks with it may be a recommendation and a
+    details row. A classed run container ("div.ReviewText>span.Formatted") is
+    one element's text split at ``<br>``s (or a run of one kind of review paragraph).
+
+    >>> _one_element_path("div.ReviewText>span.Formatted"), _one_element_path("ul>li"), _one_element_path("ul.x>li.y")
+    (True, False, False)
+    """
+    last = path.rsplit(">", 1)[-1]
+    tag, _, cls = last.partition(".")
+    return bool(cls) and tag not in _ITEM_TAGS
+
+
 def _ends_section(block: Block, level: int, last_path: str = "") -> bool:
     if level and block.heading and block.heading <= level:
         return True
@@ -141,7 +160,7 @@ def _ends_section(block: Block, level: int, last_path: str = "") -> bool:
     key = fold(block.text)
     if key in labels.DESCRIPTION_LABELS or key in labels.EXCERPT_LABELS or key in NEUTRAL_SECTION_HEADINGS:
         return True
-    if block.path and block.path == last_path:
+    if block.path and block.path == last_path and _one_element_path(block.path):
         # The same element's text going on: a reviewer's "Publisher: ListenUp
         # Audiobooks" between two <br>s of a review is no details table.
         return False

@@ -18,6 +18,10 @@ count as a credit, each tight around the title:
 - "<names>' <up to four words> <title>", naming two or more people (one name
   in a possessive is the blurb's shorthand: "Alan Moore's Watchmen").
 
+When the page names an uncredited byline name with a role ("this graphic
+adaptation by Brian Herbert"), the credit may be the original work's rather
+than this edition's, and nothing changes.
+
 The names must be byline names and the list must end there: "et al.",
 "with", "(Author)" or another name after it means the list goes on. No role
 word may sit in the frame ("an audiobook read by", "illustrated by"). A
@@ -99,8 +103,27 @@ class _Credits:
         self.possessive = re.compile(rf"(?P<names>{listed})'s?\s+(?P<between>{between})$", re.IGNORECASE)
         self.name = re.compile(name, re.IGNORECASE)
 
+    def byline_name(self, matched: str) -> str:
+        """The byline's spelling of a matched name (the match may differ in case: "TANPINAR" for "Tanpınar")."""
+        found = self.by_plain.get(matched.casefold())
+        if found is None:
+            found = next(
+                (n for key, n in self.by_plain.items() if re.fullmatch(re.escape(key), matched, re.I)), matched
+            )
+        return found
+
     def names_in(self, listed: str) -> list[str]:
-        return [self.by_plain[m.group(0).casefold()] for m in self.name.finditer(listed)]
+        return [self.byline_name(m.group(0)) for m in self.name.finditer(listed)]
+
+    def has_role(self, text: str, name: str) -> bool:
+        """True when ``text`` names ``name`` just after a role word ("adaptation by Brian Herbert")."""
+        plain = _plain(text)
+        for match in self.name.finditer(plain):
+            if self.byline_name(match.group(0)) == name and _ROLE_WORDS.search(
+                plain[max(0, match.start() - 40) : match.start()]
+            ):
+                return True
+        return False
 
     def credited(self, sentence: str) -> set[str] | None:
         """Names ``sentence`` credits the book to; None when it names the title with the whole byline."""
@@ -117,7 +140,7 @@ class _Credits:
                     credited.update(named)
         if credited or self.title.search(plain) is None:
             return credited
-        if {self.by_plain[m.group(0).casefold()] for m in self.name.finditer(plain)} == set(self.by_plain.values()):
+        if set(self.names_in(plain)) == set(self.by_plain.values()):
             return None
         return credited
 
@@ -145,15 +168,19 @@ def demote_uncredited(fused: Fused, texts: Iterable[str]) -> None:
         return
     frames = _Credits(title, authors)
     credited: set[str] = set()
-    for text in texts:
-        if len(text) > _MAX_TEXT:
-            continue
+    read = [text for text in texts if len(text) <= _MAX_TEXT]
+    for text in read:
         for sentence in _SENTENCE_END.split(text):
             found = frames.credited(sentence)
             if found is None:
                 return  # the page credits the book to the whole byline
             credited |= found
     if not credited or credited >= set(authors):
+        return
+    uncredited = [n for n in authors if n not in credited]
+    if any(frames.has_role(text, name) for text in read for name in uncredited):
+        # The page says what an uncredited name did ("this graphic adaptation by
+        # Brian Herbert"): the credit may be the original work's, not this edition's.
         return
     fused.people = [(n, "contributor" if r == "author" and n not in credited else r) for n, r in fused.people]
     fused.provenance.append(

@@ -91,10 +91,9 @@ _SERIES_SUFFIX = re.compile(
     r"\s*[(\[][^()\[\]]*?(?:#\s*\d+(?:\.\d+)?|\b(?:book|vol\.?|volume|band|tome|deel|tomo|nr\.?)\s*\d+)[)\]]\s*$", re.I
 )
 # Download sites append the files offered: "Ember Protocol (EPUB, PDF)", "[EPUB, PDF, MOBI]".
-_FORMAT_SUFFIX = re.compile(
-    r"\s*[(\[](?:\s*(?:epub|pdf|mobi|azw3?|fb2|djvu|txt|rtf|docx?|mp3|m4b|cbr|cbz|e-?book|audiobook)\s*[,/|&+]?)+[)\]]\s*$",
-    re.I,
-)
+_FORMATS = r"(?:epub|pdf|mobi|azw3?|fb2|djvu|txt|rtf|docx?|mp3|m4b|cbr|cbz|e-?book|audiobook)\b"
+# One way to read each separator (punctuation, or spaces alone): no backtracking storm.
+_FORMAT_SUFFIX = re.compile(rf"\s*[(\[]\s*{_FORMATS}(?:\s*[,/|&+]\s*{_FORMATS}|\s+{_FORMATS})*\s*[)\]]\s*$", re.I)
 _CHROME_SPLIT = re.compile(r"\s+[|–—-]\s+|\s*[:：]\s+|\s*\|\s*|\s+by\s+(?=[A-Z])")
 
 
@@ -131,7 +130,7 @@ def clean_title(text: str) -> str:
     text = _ISBD_RESPONSIBILITY.sub("", text).strip(" /:;,")
     while True:  # "(The Expanse Book 1) (Paperback)": the suffixes come in any order
         before = text
-        text = _SERIES_SUFFIX.sub("", _FORMAT_SUFFIX.sub("", text))
+        text = _SERIES_SUFFIX.sub("", _FORMAT_SUFFIX.sub("", text) or text)  # "(PDF)" alone stays
         text = _EDITION_SUFFIX.sub("", _EDITION_STATEMENT.sub("", text)).strip(" -–—:;,")
         if text == before:
             return text

@@ -24,7 +24,7 @@ from scraper.bylines import is_byline
 from scraper.candidates import Candidate
 from scraper.fuse import clean_title
 from scraper.labels import DESCRIPTION_LABELS, field_for_label
-from scraper.values import clean_person_name, is_sentence, parse_date
+from scraper.values import is_sentence, parse_date
 
 __all__ = ["text_title_candidates"]
 
@@ -51,6 +51,11 @@ _VOLUME_LEAD = re.compile(r"(?P<int>INT\s+)?[A-Z]?\d{1,3}\s+(?=[^\W\d_])")
 # the site's owner, and a line that is that name is the site's, not a title.
 _COPYRIGHT_HOLDER = re.compile(
     r"(?:©|\(c\)|copyright)\s*(?:\d{4}(?:\s*[-–]\s*\d{4})?\s*,?\s*)?(?P<owner>[^.,|]{3,80}?)\s*(?:[.,|]|all rights|$)",
+    re.I,
+)
+_ORGANISATION = re.compile(
+    r"\b(?:press|publishing|publishers?|books|inc|ltd|llc|gmbh|verlag|editions?|éditions|editorial|uitgeverij|"
+    r"media|group|company|corporation|university|universit\w+|library|bibliothek)\b",
     re.I,
 )
 _SERIES_VOLUME = re.compile(r"(?:^INT\s+|\([^()\d]{1,40}\)\s+(?:INT\s+)?)[A-Z]?\d{1,3}\s+(?P<word>[^\W\d_])")
@@ -162,17 +167,18 @@ def _title_tag_line(blocks: list[Block], people: set[str]) -> Iterator[Candidate
 
 
 def _copyright_holders(blocks: list[Block]) -> set[str]:
-    """The folded names a page's copyright lines give as its owner.
+    """The folded organisation names a page's copyright lines give as its owner.
 
     >>> sorted(_copyright_holders([Block("© 2024 Meridian University Press. All rights reserved."),
-    ...     Block("Copyright 1999-2023 Example Books, Inc."), Block("Meridian University Press")]))
+    ...     Block("Copyright 1999-2023 Example Books, Inc."), Block("© 2020 The Martian. All rights reserved.")]))
     ['example books', 'meridian university press']
     """
     owners = set()
     for block in blocks:
         if len(block.text) <= _LONG and ("©" in block.text or "opyright" in block.text or "(c)" in block.text.lower()):
             match = _COPYRIGHT_HOLDER.search(block.text)
-            if match is not None:
+            # Only an organisation's name: a book's own site may hold its title's copyright.
+            if match is not None and _ORGANISATION.search(match["owner"]):
                 owners.add(fold(match["owner"]))
     return owners
 
@@ -326,40 +332,3 @@ def text_title_candidates(blocks: list[Block], people: set[str]) -> Iterator[Can
     yield Candidate("title", text, "text-heading" if best.score >= 2.5 else "text")
     if best.byline:
         yield Candidate("author", best.byline, "text-heading")
-    elif not people:
-        author = _bare_author_line(blocks, best.at)
-        if author:
-            yield Candidate("author", author, "text")
-
-
-def _bare_author_line(blocks: list[Block], title_at: list[int]) -> str:
-    """A name printed alone under the title, with no "by", that the page's prose names too.
-
-    A dump of a record whose author link had no label keeps just the name on
-    the line after the title. A menu word or a series name could sit there as
-    well, so the line must read as a name (two to four capitalised words) and
-    be named in the page's prose ("... Clara Ibáñez-Whitlock reconstructs ...").
-
-    >>> lines = [Block("Rivers of Wheat"), Block("Clara Ibáñez-Whitlock"), Block("Add to Bookshelf"),
-    ...     Block("Drawing on the ledgers of rural stores, Clara Ibáñez-Whitlock reconstructs the chains of credit " * 2)]
-    >>> _bare_author_line(lines, [0]), _bare_author_line(lines, [1])
-    ('Clara Ibáñez-Whitlock', '')
-    """
-    prose = " ".join(fold(b.text) for b in blocks if len(b.text) > _LONG)[:200_000]
-    for at in title_at:
-        following = [b for b in blocks[at + 1 : at + 4] if not match_phrase(b.text)][:1]
-        if not following:
-            continue
-        text = following[0].text
-        words = text.split()
-        if (
-            2 <= len(words) <= 4
-            and all(w[:1].isupper() for w in words)
-            and not any(c.isdigit() for c in text)
-            and not following[0].label
-            and not field_for_label(text)
-            and clean_person_name(text) == text
-            and _holds_word(prose, fold(text))
-        ):
-            return text
-    return ""

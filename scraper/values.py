@@ -89,6 +89,16 @@ def clean_person_name(raw: str) -> str | None:
 
 _SYMBOLS = frozenset({"So", "Sm", "Sk", "Cs", "Co"})
 _VOWELS = frozenset("AEIOUYÀÁÂÃÄÅÆÈÉÊËÌÍÎÏÒÓÔÕÖØÙÚÛÜÝ")
+# Words after a capitals word that make it an organisation's acronym ("OECD
+# Publishing", "LEGO Group") or a name in order with its suffix ("KING Jr.").
+_NOT_GIVEN_NAMES = frozenset(
+    {
+        "press", "publishing", "publishers", "publications", "books", "redbooks", "group", "society",
+        "team", "staff", "inc", "ltd", "llc", "gmbh", "foundation", "institute", "association",
+        "council", "committee", "university", "editions", "media", "company", "co", "corporation",
+        "jr", "sr", "et", "al", "ii", "iii", "iv",
+    }
+)  # fmt: skip
 
 
 def _surname_last(name: str) -> str:
@@ -96,20 +106,29 @@ def _surname_last(name: str) -> str:
 
     Antiquarian and library catalogs (Italian and French ones above all) print
     "BELLANDI Caterina", "DE LUCA Erri": the capitals mark the surname. A
-    capitals word counts as a surname only with three or more letters and a
-    vowel, so initials ("JRR Tolkien", "CS Lewis") stay as they are.
+    capitals word counts as a surname only with four or more letters and two
+    vowels, so initials ("JRR Tolkien") and short acronyms ("IBM") stay as
+    they are.
 
     >>> _surname_last("BELLANDI Caterina"), _surname_last("DE LUCA Erri"), _surname_last("SAINT-EXUPÉRY Antoine de")
     ('Caterina Bellandi', 'Erri De Luca', 'Antoine de Saint-Exupéry')
     >>> _surname_last("JRR Tolkien"), _surname_last("CS Lewis"), _surname_last("VICTOR HUGO"), _surname_last("Victor HUGO")
     ('JRR Tolkien', 'CS Lewis', 'VICTOR HUGO', 'Victor HUGO')
+
+    An acronym, a name in order with a suffix, and a short (often East Asian)
+    surname printed first as it should be are left alone:
+
+    >>> _surname_last("OECD Publishing"), _surname_last("MARTIN LUTHER KING Jr."), _surname_last("HAN Kang")
+    ('OECD Publishing', 'MARTIN LUTHER KING Jr.', 'HAN Kang')
     """
     words = name.split()
     caps = 0
     while caps < len(words) and words[caps].isupper():
         caps += 1
-    if not 0 < caps < len(words) or not any(
-        sum(c.isalpha() for c in w) >= 3 and not _VOWELS.isdisjoint(w) for w in words[:caps]
+    if (
+        not 0 < caps < len(words)
+        or not any(sum(c.isalpha() for c in w) >= 4 and sum(c in _VOWELS for c in w) >= 2 for w in words[:caps])
+        or any(fold(w) in _NOT_GIVEN_NAMES for w in words[caps:])
     ):
         return name
     surname = [w.title() for w in words[:caps]]  # "O'BRIEN" -> "O'Brien", "SAINT-EXUPÉRY" -> "Saint-Exupéry"

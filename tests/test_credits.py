@@ -43,13 +43,13 @@ NARROWED = [
         ["Anna Roth", "Ben Kurz"],
         id="german-ist-ein-roman-von",
     ),
-    # the list ends at a comma and a lower-case word; a role after it is not in the frame
+    # a name matched without its dotless i keeps the byline's spelling
     pytest.param(
-        "Watchmen",
-        WATCHMEN,
-        ["Watchmen is a graphic novel by Alan Moore and Dave Gibbons, coloured by John Higgins."],
-        ["Alan Moore", "Dave Gibbons"],
-        id="list-ends-before-a-role",
+        "Huzur",
+        ["Ahmet Hamdi Tanpınar", "Erdağ Göknar", "Ann Lee"],
+        ["Huzur is a novel by Ahmet Hamdi Tanpinar, which was first published in 1949."],
+        ["Ahmet Hamdi Tanpınar"],
+        id="dotless-i",
     ),
     # curly apostrophe and missing accents still name the byline's people
     pytest.param(
@@ -108,6 +108,15 @@ UNCHANGED = [
     # the byline itself (no title in it) credits nobody; a name not in the byline is never added
     ("Watchmen", WATCHMEN, "by Alan Moore, Dave Gibbons, and John Higgins"),
     ("Watchmen", WATCHMEN, "Watchmen is a graphic novel by Neil Gaiman."),
+    # the page says what an uncredited name did: the credit may be the original work's
+    ("Watchmen", WATCHMEN, "Watchmen is a graphic novel by Alan Moore and Dave Gibbons, coloured by John Higgins."),
+    (
+        "Dune",
+        ["Frank Herbert", "Brian Herbert", "Kevin J. Anderson"],
+        "Dune is a 1965 novel by Frank Herbert. This graphic adaptation by Brian Herbert and Kevin J. Anderson is new.",
+    ),
+    # a name spelled without its dotless i, in capitals: matched, never a crash
+    ("Huzur", ["Ahmet Hamdi Tanpınar", "Erdağ Göknar", "Ann Lee"], "Huzur by AHMET HAMDI TANPINAR and ERDAG GOKNAR."),
     # empty and junk
     ("Watchmen", WATCHMEN, ""),
     ("Watchmen", WATCHMEN, "!!! by by by ''' 's"),

@@ -104,6 +104,13 @@ NAMES = [
     ("VICTOR HUGO", "VICTOR HUGO"),
     ("Victor HUGO", "Victor HUGO"),
     ("BY Terry Pratchett", "Terry Pratchett"),
+    # corporate authors and names already in order
+    ("IBM Redbooks", "IBM Redbooks"),
+    ("OECD Publishing", "OECD Publishing"),
+    ("LEGO Group", "LEGO Group"),
+    ("NASA Team", "NASA Team"),
+    ("THE Beatles", "THE Beatles"),
+    ("HAN Kang", "HAN Kang"),
 ]
 
 # Bug caught: the particle of an inverted name was once stripped as a "by" prefix.

@@ -207,6 +207,15 @@ DETAILS = "dl.DescList>dd"
             ],
             ["About the author"],
         ),
+        # classless list items share one path with their siblings: the details row still ends it
+        (
+            [
+                Block("Customers also bought", heading=2),
+                Block("Other Book One", path="ul>li"),
+                Block("Publisher: Gollancz", path="ul>li", label="Publisher", value="Gollancz"),
+            ],
+            ["Publisher: Gollancz"],
+        ),
         # a label that is no record field never ends it
         (
             [Block("Customers also bought", heading=2), Block("Format: Paperback", path=DETAILS, label="Format")],
