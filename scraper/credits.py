@@ -47,7 +47,6 @@ from scraper.records import Provenance
 __all__ = ["demote_uncredited"]
 
 _MIN_BYLINE = 3
-_MAX_TEXT = 2000  # a synopsis paragraph; longer blocks are review dumps and lists
 _MAX_NAMES = 12  # a credit lists at most this many names (bounds the regex's work)
 _FRAME_WORDS = 4  # words between the frame's parts: "an 1847 novel", "monumental graphic novel"
 # Sources that print a byline on the page (as opposed to structured data).
@@ -67,6 +66,10 @@ _ROLE_WORDS = re.compile(
     r"commentary|essay|review|interview|chosen|gekozen)",
     re.IGNORECASE,
 )
+# A sentence ends at a full stop after a lower-case word: not after an initial
+# ("John M. Vlissides"), nor at a possessive's apostrophe ("Dave Gibbons' Watchmen"),
+# which ``normalizers.fragments``' boundary (made for quoted endings) would split.
+_SENTENCE_END = re.compile(r"(?<=[a-z0-9\u00df-\u00ff)\]\"”’][.!?])\s+|(?<=[。！？])")
 # What shows a list going on past the last byline name matched ("et al.",
 # "with Julie Sussman", "(Author)", ", Richard Helm", "and Carl Ott"): the
 # credit is then not a whole list. Case matters: ", initially published" ends it.
@@ -74,8 +77,6 @@ _LIST_GOES_ON = re.compile(
     r"\s*(?:,?\s*(?:et al|and others|u\.\s?a\.|with\b|mit\b|avec\b|con\b|met\b|and\b|und\b|et\b|y\b|en\b|&)"
     r"|\(|,?\s*[A-Z])"
 )
-# A sentence ends at a full stop after a lower-case word (not after an initial: "John M. Vlissides").
-_SENTENCE_END = re.compile(r"(?<=[a-z0-9\u00df-\u00ff)\]\"”’][.!?])\s+|(?<=[。！？])")
 
 
 def _plain(text: str) -> str:
@@ -129,25 +130,24 @@ class _Credits:
         """Names ``sentence`` credits the book to; None when it names the title with the whole byline."""
         plain = _plain(sentence)
         credited: set[str] = set()
+        titled = False
         for title in self.title.finditer(plain):
+            titled = True
             after = self.is_by.match(plain, title.end())
-            if after is not None and self._whole(plain, after.end()) and not _ROLE_WORDS.search(after["between"]):
+            if (
+                after is not None
+                and _LIST_GOES_ON.match(plain, after.end()) is None
+                and not _ROLE_WORDS.search(after["between"])
+            ):
                 credited.update(self.names_in(after["names"]))
             before = self.possessive.search(plain[max(0, title.start() - 400) : title.start()])
             if before is not None and not _ROLE_WORDS.search(before["between"]):
                 named = self.names_in(before["names"])
                 if len(named) >= 2:
                     credited.update(named)
-        if credited or self.title.search(plain) is None:
-            return credited
-        if set(self.names_in(plain)) == set(self.by_plain.values()):
+        if titled and not credited and set(self.names_in(plain)) == set(self.by_plain.values()):
             return None
         return credited
-
-    @staticmethod
-    def _whole(text: str, end: int) -> bool:
-        """True when the name list ends at ``end``: nothing after it continues the list."""
-        return _LIST_GOES_ON.match(text, end) is None
 
 
 def demote_uncredited(fused: Fused, texts: Iterable[str]) -> None:
@@ -168,7 +168,7 @@ def demote_uncredited(fused: Fused, texts: Iterable[str]) -> None:
         return
     frames = _Credits(title, authors)
     credited: set[str] = set()
-    read = [text for text in texts if len(text) <= _MAX_TEXT]
+    read = list(texts)
     for text in read:
         for sentence in _SENTENCE_END.split(text):
             found = frames.credited(sentence)

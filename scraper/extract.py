@@ -22,7 +22,7 @@ from scraper.candidates import Candidate, SourceName
 from scraper.labels import DESCRIPTION_LABELS, EXCERPT_LABELS, field_for_label
 from scraper.parse import ParsedPage
 from scraper.text_title import text_title_candidates
-from scraper.values import find_isbns, is_sentence, parse_date, split_publisher_imprint
+from scraper.values import FIRM_WORD, find_isbns, is_sentence, parse_date, split_publisher_imprint
 
 __all__ = ["anchored_text", "block_candidates", "lead_prose", "section_text", "split_people"]
 
@@ -162,8 +162,7 @@ def section_text(blocks: list[Block], start: int) -> str:
 
 # A value shaped like an imprint: a firm's name, an edition or a date in parentheses.
 _PUBLISHER_SHAPED = re.compile(
-    r"\b(?:verlag|press|publishing|publishers?|books|editions?|éditions|editorial|uitgeverij|ltd|gmbh|inc)\b"
-    r"|;\s*\d+\.?\s*(?:edition|auflage)|\([^()]*\d{4}\)\s*$",
+    FIRM_WORD.pattern + r"|;\s*\d+\.?\s*(?:edition|auflage)|\([^()]*\d{4}\)\s*$",
     re.I,
 )
 

@@ -244,8 +244,11 @@ def clean_page(
     visible = {fold(b.text) for b in cleaned.blocks if len(b.text) <= 300}
     visible |= {fold(_ISBD_TAIL.sub("", b.value)) for b in cleaned.blocks if b.value and len(b.value) <= 300}
     fused = fuse(candidates, visible)
-    drop_script_aliases(fused, (b.text for b in cleaned.blocks if len(b.text) <= 2000))
-    demote_uncredited(fused, (b.text for b in cleaned.blocks))
+    # The page's own words about its people, without the long blocks (review
+    # dumps, lists) where anyone may be named for any reason.
+    prose = [b.text for b in cleaned.blocks if len(b.text) <= 2000]
+    drop_script_aliases(fused, prose)
+    demote_uncredited(fused, prose)
     removed.extend(Removed("invalid_isbn", i) for i in fused.invalid_isbns)
 
     description, _ = _choose_description(sections, candidates, cleaned.blocks, removed, fused.values.get("title", ""))

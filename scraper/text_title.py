@@ -24,7 +24,7 @@ from scraper.bylines import is_byline
 from scraper.candidates import Candidate
 from scraper.fuse import clean_title
 from scraper.labels import DESCRIPTION_LABELS, field_for_label
-from scraper.values import is_sentence, parse_date
+from scraper.values import FIRM_WORD, is_sentence, parse_date
 
 __all__ = ["text_title_candidates"]
 
@@ -51,11 +51,6 @@ _VOLUME_LEAD = re.compile(r"(?P<int>INT\s+)?[A-Z]?\d{1,3}\s+(?=[^\W\d_])")
 # the site's owner, and a line that is that name is the site's, not a title.
 _COPYRIGHT_HOLDER = re.compile(
     r"(?:©|\(c\)|copyright)\s*(?:\d{4}(?:\s*[-–]\s*\d{4})?\s*,?\s*)?(?P<owner>[^.,|]{3,80}?)\s*(?:[.,|]|all rights|$)",
-    re.I,
-)
-_ORGANISATION = re.compile(
-    r"\b(?:press|publishing|publishers?|books|inc|ltd|llc|gmbh|verlag|editions?|éditions|editorial|uitgeverij|"
-    r"media|group|company|corporation|university|universit\w+|library|bibliothek)\b",
     re.I,
 )
 _SERIES_VOLUME = re.compile(r"(?:^INT\s+|\([^()\d]{1,40}\)\s+(?:INT\s+)?)[A-Z]?\d{1,3}\s+(?P<word>[^\W\d_])")
@@ -167,7 +162,7 @@ def _title_tag_line(blocks: list[Block], people: set[str]) -> Iterator[Candidate
 
 
 def _copyright_holders(blocks: list[Block]) -> set[str]:
-    """The folded organisation names a page's copyright lines give as its owner.
+    """The folded firm names a page's copyright lines give as its owner.
 
     >>> sorted(_copyright_holders([Block("© 2024 Meridian University Press. All rights reserved."),
     ...     Block("Copyright 1999-2023 Example Books, Inc."), Block("© 2020 The Martian. All rights reserved.")]))
@@ -177,8 +172,8 @@ def _copyright_holders(blocks: list[Block]) -> set[str]:
     for block in blocks:
         if len(block.text) <= _LONG and ("©" in block.text or "opyright" in block.text or "(c)" in block.text.lower()):
             match = _COPYRIGHT_HOLDER.search(block.text)
-            # Only an organisation's name: a book's own site may hold its title's copyright.
-            if match is not None and _ORGANISATION.search(match["owner"]):
+            # Only a firm's name: a book's own site may hold its title's copyright.
+            if match is not None and FIRM_WORD.search(match["owner"]):
                 owners.add(fold(match["owner"]))
     return owners
 

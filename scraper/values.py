@@ -18,6 +18,7 @@ from normalizers.text import fold
 from scraper.records import check_iso_date
 
 __all__ = [
+    "FIRM_WORD",
     "clean_person_name",
     "find_isbns",
     "is_sentence",
@@ -88,15 +89,19 @@ def clean_person_name(raw: str) -> str | None:
 
 
 _SYMBOLS = frozenset({"So", "Sm", "Sk", "Cs", "Co"})
+# A word that names a firm: "Suhrkamp Verlag", "Meridian University Press", "OECD Publishing".
+FIRM_WORD = re.compile(
+    r"\b(?:verlag|press|publishing|publishers?|books|editions?|éditions|editorial|uitgeverij|ltd|gmbh|inc)\b", re.I
+)
 _VOWELS = frozenset("AEIOUYÀÁÂÃÄÅÆÈÉÊËÌÍÎÏÒÓÔÕÖØÙÚÛÜÝ")
-# Words after a capitals word that make it an organisation's acronym ("OECD
-# Publishing", "LEGO Group") or a name in order with its suffix ("KING Jr.").
+# Words after a capitals word that make it an organisation's acronym ("LEGO
+# Group", and any firm word: "OECD Publishing") or a name in order with its
+# suffix ("KING Jr.").
 _NOT_GIVEN_NAMES = frozenset(
     {
-        "press", "publishing", "publishers", "publications", "books", "redbooks", "group", "society",
-        "team", "staff", "inc", "ltd", "llc", "gmbh", "foundation", "institute", "association",
-        "council", "committee", "university", "editions", "media", "company", "co", "corporation",
-        "jr", "sr", "et", "al", "ii", "iii", "iv",
+        "publications", "redbooks", "group", "society", "team", "staff", "llc", "foundation",
+        "institute", "association", "council", "committee", "university", "media", "company", "co",
+        "corporation", "jr", "sr", "et", "al", "ii", "iii", "iv",
     }
 )  # fmt: skip
 
@@ -129,6 +134,7 @@ def _surname_last(name: str) -> str:
         not 0 < caps < len(words)
         or not any(sum(c.isalpha() for c in w) >= 4 and sum(c in _VOWELS for c in w) >= 2 for w in words[:caps])
         or any(fold(w) in _NOT_GIVEN_NAMES for w in words[caps:])
+        or FIRM_WORD.search(" ".join(words[caps:]))
     ):
         return name
     surname = [w.title() for w in words[:caps]]  # "O'BRIEN" -> "O'Brien", "SAINT-EXUPÉRY" -> "Saint-Exupéry"
