@@ -27,9 +27,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from selectolax.lexbor import LexborHTMLParser
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from scraper.parse import parse_page
+from scraper.parse import _SCAN_QUERY, parse_page
 from scraper.pipeline import clean_page
 from scraper.sources import HTML_SUFFIXES, PAGE_SUFFIXES, RawPage, kind_from_suffix
 
@@ -43,6 +43,30 @@ def bare_text(page: RawPage) -> Any:
     """The floor: parse and take the body's text, nothing else."""
     body = LexborHTMLParser(page.data).body
     return body.text() if body is not None else ""
+
+
+def visit_floor(page: RawPage) -> Any:
+    """The floor of any cleaner written in Python on selectolax: parse, one query, touch every node.
+
+    Not a cleaner: it builds no block and reads no text. It parses, runs one
+    Lexbor query (``parse_page`` runs one, for the metadata and furniture marks)
+    and visits each element and non-blank text node from Python, asking each its
+    tag, which is the least the DOM walk must do.
+    """
+    tree = LexborHTMLParser(page.data)
+    tree.css(_SCAN_QUERY)
+    count = 0
+
+    def visit(node: LexborNode) -> None:
+        nonlocal count
+        for child in node.iter(include_text=True, skip_empty=True):
+            count += child.tag_id > 0
+            if child.first_child is not None:
+                visit(child)
+
+    if tree.body is not None:
+        visit(tree.body)
+    return count
 
 
 def parse(page: RawPage) -> Any:
@@ -130,6 +154,7 @@ def main(argv: list[str] | None = None) -> int:
     rows: dict[str, float] = {}
     steps: list[tuple[str, Callable[[RawPage], Any] | None]] = [
         ("bare: selectolax body.text()", bare_text),
+        ("floor: parse + query + node visit", visit_floor),
         ("ours: parse_page (part of clean)", parse),
         ("ours: clean_page", ours),
         ("peer: trafilatura bare_extraction", peer()),
@@ -150,6 +175,8 @@ def main(argv: list[str] | None = None) -> int:
     parsed = rows["ours: parse_page (part of clean)"]
     print(f"{'  of which parse_page / bare':<34} {parsed / bare:>8.1f}x")
     print(f"{'  of which the rest / bare':<34} {(clean - parsed) / bare:>8.1f}x")
+    floor = rows["floor: parse + query + node visit"]
+    print(f"{'floor (any Python walk) / bare':<34} {floor / bare:>8.1f}x")
     traf = rows.get("peer: trafilatura bare_extraction")
     if traf is not None:
         vs_peer = traf / clean
