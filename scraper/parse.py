@@ -13,11 +13,13 @@ A text dump becomes one block per non-empty line, which is how WET files and
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from selectolax import lexbor
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from normalizers.text import fold, has_mojibake, normalize_text
@@ -255,6 +257,17 @@ _HTML_ID = _tag_ids(["html"])["html"]
 
 
 def _walk(body: LexborNode, marks: dict[int, tuple[tuple[str, ...], int]]) -> list[Block]:
+    """The body's blocks: through the compiled walk when it is built and usable, else in Python."""
+    if _COMPILED is not None:
+        try:
+            blocks: list[Block] = _COMPILED.walk(body.mem_id, marks, body)
+            return blocks
+        except _Fallback:
+            pass  # a tag or a depth it does not know: the Python walk gives the same blocks
+    return _walk_python(body, marks)
+
+
+def _walk_python(body: LexborNode, marks: dict[int, tuple[tuple[str, ...], int]]) -> list[Block]:
     """One pass over the body, emitting blocks in document order.
 
     A block is a run of text between two block-level boundaries (the start or
@@ -479,6 +492,80 @@ def _spaced_text(node: LexborNode) -> str:
 def _step(tag: str, node: LexborNode) -> str:
     cls = node.attributes.get("class")
     return f"{tag}.{cls.split()[0]}" if cls and cls.strip() else tag
+
+
+def _compiled_walker() -> Any:
+    """The compiled walk (``scraper/walk_compiled.pyx``), or None to walk in Python.
+
+    None when the extension was not built (no C compiler at install), when
+    selectolax bundles another Lexbor than the one its structures were copied
+    from, when ``CATALOG_SCRAPER_PURE_PYTHON`` is set, or when it reads a probe
+    page differently from the Python walk.
+    """
+    if os.environ.get("CATALOG_SCRAPER_PURE_PYTHON"):
+        return None
+    try:
+        from scraper import walk_compiled  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+    if (lexbor.LEXBOR_VERSION_MAJOR, lexbor.LEXBOR_VERSION_MINOR) != walk_compiled.LEXBOR_VERSION:
+        return None
+    probe = LexborHTMLParser("")
+    static_names = {}
+    for name in walk_compiled.LEXBOR_TAG_NAMES:
+        node = probe.create_node(name)
+        if node.tag == name:
+            static_names[node.tag_id] = name
+    walker = walk_compiled.Walker(
+        normalize_text=normalize_text,
+        has_mojibake=has_mojibake,
+        Block=Block,
+        static_names=static_names,
+        headings=_HEADING_IDS,
+        tag_kinds=_TAG_KIND_IDS,
+        inline=_INLINE_IDS,
+        sectioning=_SECTIONING_IDS,
+        path_stop=_PATH_STOP_IDS,
+        page_level=_PAGE_LEVEL_KINDS,
+        unbounded=_UNBOUNDED_KINDS,
+        spaces=_SPACES,
+        share=_WRAPPER_SHARE,
+        text_id=_TEXT_ID,
+        a_id=_A_ID,
+        br_id=_BR_ID,
+    )
+    for html in _PROBES:
+        tree = LexborHTMLParser(html)
+        marks = _scan(tree, ParsedPage(kind="html", blocks=[]))
+        body = tree.body
+        if body is None or walker.walk(body.mem_id, marks, body) != _walk_python(body, marks):
+            return None
+    global _Fallback
+    _Fallback = walk_compiled.Fallback
+    return walker
+
+
+class _Fallback(Exception):
+    """Stands for walk_compiled.Fallback until the compiled walk is loaded."""
+
+
+# Pages that touch every branch of the walk, read both ways before the compiled walk is trusted.
+_PROBES = (
+    "<html><body><header class='top bar'><nav>Home <a href=/a>A</a></nav></header>"
+    "<main><article><header><h1 class=t>The <b>Title</b></h1></header>"
+    "<p>Some <a href=/x>link</a> <a href=/y>other</a> and <i>it</i><!-- c --> <em>more</em>.</p>"
+    "<div role=heading aria-level=3>Aria</div><x-box data-a=1>Custom <span> </span>box</x-box>"
+    "<ul><li>One</li><li><a href=/1>Two</a><a href=/2>Three</a></li></ul>"
+    "<table><tr><td>Publisher</td><td>Gollancz<br>London</td></tr></table>"
+    "<footer>Inside</footer></article></main>"
+    "<div hidden>secret</div><div style='display: none'>gone</div>"
+    "<aside>Also bought \u00e9t\u00e9 caf\u00c3\u00a9</aside><form><button>Buy</button><select><option>1</option>"
+    "</select></form><footer>\u00a9 2024 Shop</footer>Tail text</body></html>",
+    "<body><form id=aspnet><div class=product><h1>Wrapped</h1><p>All the page sits in one form.</p></div>"
+    "</form></body>",
+    "<body>&amp;amp; \u00ad\u200b text\ufeff<p></p><p> </p><span>x</span><div><span>a</span>\n<span>b</span>"
+    "</div></body>",
+)
 
 
 # Everything read off the tree before the walk, in one query: each Lexbor query
@@ -769,3 +856,7 @@ def parse_page(page: RawPage) -> ParsedPage:
     if kind == "html":
         return parse_html(text, charset=charset)
     return parse_text(text, charset=charset)
+
+
+# Last, once every table and helper the compiled walk is given exists.
+_COMPILED = _compiled_walker()

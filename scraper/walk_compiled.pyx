@@ -1,0 +1,532 @@
+# cython: language_level=3
+"""The DOM walk of ``scraper.parse`` (``_walk_python``), compiled.
+
+The walk is the hot loop of the tool: in Python each of a page's ~2,000
+nodes costs several calls into selectolax, about 2 ms a page, more than twice
+the bare Lexbor parse. Here the same walk reads Lexbor's node structures
+directly (``lexbor_layout.h``); only the work per block (normalizing its text,
+building the Block) stays in Python, through the very functions the Python
+walk calls.
+
+It must give exactly what ``_walk_python`` gives, block for block: the tests
+run both over the corpus, the samples and generated documents. Line by line it
+follows the Python walk, whose comments say why each step is there. When it
+meets what it does not know (a tag id missing from its name table, nesting
+deeper than ``_MAX_DEPTH``) it raises :class:`Fallback` and the caller walks
+that page in Python.
+"""
+
+from libc.stdint cimport uint64_t, uintptr_t
+from libc.string cimport memcpy
+from cpython.unicode cimport PyUnicode_DecodeUTF8
+from cpython.bytes cimport PyBytes_FromStringAndSize
+
+
+cdef extern from "lexbor_layout.h":
+    int CS_LEXBOR_MAJOR
+    int CS_LEXBOR_MINOR
+    int CS_NODE_ELEMENT
+    int CS_NODE_TEXT
+    int CS_NODE_COMMENT
+    uintptr_t CS_TAG_LAST_ENTRY
+    uintptr_t CS_ATTR_HREF
+
+    ctypedef struct cs_str:
+        unsigned char *data
+        size_t length
+
+    ctypedef struct cs_node:
+        uintptr_t local_name
+        cs_node *next
+        cs_node *prev
+        cs_node *parent
+        cs_node *first_child
+        cs_node *last_child
+        int type
+
+    ctypedef struct cs_attr:
+        cs_node node
+        cs_str *value
+        cs_attr *next
+
+    ctypedef struct cs_element:
+        cs_node node
+        uintptr_t qualified_name
+        cs_attr *first_attr
+        cs_attr *attr_class
+
+    ctypedef struct cs_chardata:
+        cs_node node
+        cs_str data
+
+    const unsigned char *cs_dynamic_tag_name(uintptr_t tag_id, size_t *length)
+
+
+LEXBOR_VERSION = (CS_LEXBOR_MAJOR, CS_LEXBOR_MINOR)
+cdef uintptr_t _TEXT_TAG = 2  # LXB_TAG__TEXT, checked against selectolax when a Walker is made
+_MAX_DEPTH = 400  # deeper than any real page; the Python walk decides what happens to such a document
+
+
+# The element names Lexbor 3.1 gives fixed tag ids (lexbor/tag/res.h), for the walk's name table.
+LEXBOR_TAG_NAMES = (
+    "a", "abbr", "acronym", "address", "altglyph", "altglyphdef", "altglyphitem", "animatecolor",
+    "animatemotion", "animatetransform", "annotation-xml", "applet", "area", "article", "aside", "audio",
+    "b", "base", "basefont", "bdi", "bdo", "bgsound", "big", "blink", "blockquote", "body", "br", "button",
+    "canvas", "caption", "center", "cite", "clippath", "code", "col", "colgroup", "data", "datalist", "dd",
+    "del", "desc", "details", "dfn", "dialog", "dir", "div", "dl", "dt", "em", "embed", "feblend",
+    "fecolormatrix", "fecomposite", "feconvolvematrix", "fedistantlight", "fedropshadow", "feflood",
+    "fefunca", "fefuncb", "fefuncg", "fefuncr", "fegaussianblur", "feimage", "femerge", "femergenode",
+    "femorphology", "feoffset", "fepointlight", "fespotlight", "fetile", "feturbulence", "fieldset",
+    "figcaption", "figure", "font", "footer", "foreignobject", "form", "frame", "frameset", "glyphref", "h1",
+    "h2", "h3", "h4", "h5", "h6", "head", "header", "hgroup", "hr", "html", "i", "iframe", "image", "img",
+    "input", "ins", "isindex", "kbd", "keygen", "label", "legend", "li", "lineargradient", "link", "listing",
+    "main", "malignmark", "map", "mark", "marquee", "math", "menu", "meta", "meter", "mfenced", "mglyph",
+    "mi", "mn", "mo", "ms", "mtext", "multicol", "nav", "nextid", "nobr", "noembed", "noframes", "noscript",
+    "object", "ol", "optgroup", "option", "output", "p", "param", "path", "picture", "plaintext", "pre",
+    "progress", "q", "radialgradient", "rb", "rp", "rt", "rtc", "ruby", "s", "samp", "script", "search",
+    "section", "select", "selectedcontent", "slot", "small", "source", "spacer", "span", "strike", "strong",
+    "style", "sub", "summary", "sup", "svg", "table", "tbody", "td", "template", "textarea", "textpath",
+    "tfoot", "th", "thead", "time", "title", "tr", "track", "tt", "u", "ul", "var", "video", "wbr", "xmp",
+)
+
+
+class Fallback(Exception):
+    """This page needs the Python walk."""
+
+
+# --- reading nodes ---------------------------------------------------------------
+
+
+cdef inline bint _blank_bytes(const unsigned char *data, size_t length) noexcept:
+    # selectolax's "empty text node": NULL, empty, or only HTML ASCII whitespace.
+    cdef size_t i
+    cdef unsigned char c
+    if data == NULL:
+        return True
+    for i in range(length):
+        c = data[i]
+        if c != 0x20 and c != 0x09 and c != 0x0A and c != 0x0C and c != 0x0D:
+            return False
+    return True
+
+
+cdef inline bint _is_empty_text(cs_node *node) noexcept:
+    cdef cs_chardata *chars
+    if node.type != CS_NODE_TEXT:
+        return False
+    chars = <cs_chardata *> node
+    return _blank_bytes(chars.data.data, chars.data.length)
+
+
+cdef inline str _text_of(cs_node *node):
+    # ``LexborNode.text_content or ""``: a text node's data ("" for any other node).
+    cdef cs_chardata *chars = <cs_chardata *> node
+    if node.type != CS_NODE_TEXT or chars.data.data == NULL:
+        return ""
+    return PyUnicode_DecodeUTF8(<char *> chars.data.data, chars.data.length, "replace")
+
+
+cdef object _decode_str(cs_str *value):
+    if value == NULL or value.data == NULL:
+        return None
+    return PyUnicode_DecodeUTF8(<char *> value.data, value.length, "replace")
+
+
+cdef object _href(cs_node *node):
+    # LexborNode.attributes.get("href")
+    cdef cs_attr *attr
+    if node.type != CS_NODE_ELEMENT:
+        return None
+    attr = (<cs_element *> node).first_attr
+    while attr != NULL:
+        if attr.node.local_name == CS_ATTR_HREF:
+            return _decode_str(attr.value)
+        attr = attr.next
+    return None
+
+
+cdef bint _after_space(cs_node *node) noexcept:
+    # parse._after_space
+    cdef cs_node *prev = node.prev
+    while prev != NULL:
+        if _is_empty_text(prev):
+            return True
+        if prev.type == CS_NODE_COMMENT:
+            prev = prev.prev
+        elif prev.type == CS_NODE_ELEMENT:
+            prev = prev.last_child
+        else:
+            return False
+    return False
+
+
+cdef void _text_pieces(cs_node *root, list pieces, bint skip_empty):
+    # The text nodes under ``root`` in document order, as LexborNode.text(deep=True) reads them:
+    # every node with the text tag id, except those without data and, with skip_empty, blank ones.
+    cdef cs_node *node = root.first_child
+    cdef cs_chardata *chars
+    while node != NULL:
+        if node.local_name == _TEXT_TAG:
+            chars = <cs_chardata *> node
+            if chars.data.data != NULL and not (skip_empty and _is_empty_text(node)):
+                pieces.append(PyBytes_FromStringAndSize(<char *> chars.data.data, chars.data.length))
+        if node.first_child != NULL:
+            node = node.first_child
+            continue
+        while node != root and node.next == NULL:
+            node = node.parent
+        if node == root:
+            break
+        node = node.next
+
+
+cdef Py_ssize_t _utf8_length(const unsigned char *data, size_t length) noexcept:
+    # Code points in ``data`` when it is well-formed UTF-8, else -1 (then decoding decides).
+    # Runs of ASCII are counted eight bytes at a time, as CPython's decoder does.
+    cdef size_t i = 0
+    cdef size_t need, k
+    cdef Py_ssize_t count = 0
+    cdef unsigned char c, second
+    cdef uint64_t word
+    while i < length:
+        c = data[i]
+        if c < 0x80:
+            while i + 8 <= length:
+                memcpy(&word, data + i, 8)
+                if word & 0x8080808080808080ULL:
+                    break
+                i += 8
+                count += 8
+            if i < length and data[i] < 0x80:
+                i += 1
+                count += 1
+            continue
+        if 0xC2 <= c <= 0xDF:
+            need = 1
+        elif 0xE0 <= c <= 0xEF:
+            need = 2
+        elif 0xF0 <= c <= 0xF4:
+            need = 3
+        else:
+            return -1
+        if i + need >= length:
+            return -1
+        for k in range(1, need + 1):
+            if data[i + k] & 0xC0 != 0x80:
+                return -1
+        second = data[i + 1]
+        # overlong forms, UTF-16 surrogates and code points past U+10FFFF
+        if (c == 0xE0 and second < 0xA0) or (c == 0xED and second > 0x9F):
+            return -1
+        if (c == 0xF0 and second < 0x90) or (c == 0xF4 and second > 0x8F):
+            return -1
+        i += need + 1
+        count += 1
+    return count
+
+
+cdef Py_ssize_t _deep_text_length(cs_node *root) except -1:
+    # len(LexborNode.text(deep=True)), counted without building the string while the text is valid UTF-8.
+    cdef cs_node *node = root.first_child
+    cdef cs_chardata *chars
+    cdef Py_ssize_t total = 0
+    cdef Py_ssize_t part
+    cdef list pieces
+    while node != NULL:
+        if node.local_name == _TEXT_TAG:
+            chars = <cs_chardata *> node
+            if chars.data.data != NULL:
+                part = _utf8_length(chars.data.data, chars.data.length)
+                if part < 0:
+                    pieces = []
+                    _text_pieces(root, pieces, False)
+                    return len(b"".join(pieces).decode("utf-8", "replace"))
+                total += part
+        if node.first_child != NULL:
+            node = node.first_child
+            continue
+        while node != root and node.next == NULL:
+            node = node.parent
+        if node == root:
+            break
+        node = node.next
+    return total
+
+
+cdef str _joined_text(cs_node *root, bint skip_empty):
+    # LexborNode.text(deep=True, separator=" ", skip_empty=skip_empty)
+    cdef list pieces = []
+    _text_pieces(root, pieces, skip_empty)
+    if not pieces:
+        return ""
+    return b" ".join(pieces).decode("utf-8", "replace")
+
+
+# --- the walk ----------------------------------------------------------------------
+
+
+cdef class Walker:
+    """The compiled walk, configured once with the Python walk's tables and helpers."""
+
+    cdef object normalize_text, has_mojibake, Block
+    cdef dict static_names, headings, tag_kinds
+    cdef set inline, sectioning, path_stop
+    cdef frozenset page_level, unbounded, spaces
+    cdef double share
+    cdef uintptr_t text_id, a_id, br_id
+    # The tables above as flags by tag id, for the fixed ids (ids from CS_TAG_LAST_ENTRY on
+    # are custom elements: boxes, never inline, headings, sectioning or furniture by tag).
+    cdef unsigned char is_inline[256]
+    cdef unsigned char is_sectioning[256]
+    cdef unsigned char is_path_stop[256]
+    cdef unsigned char has_kinds[256]
+    cdef unsigned char heading_of[256]
+    # per walk
+    cdef list blocks, parts
+    cdef dict marks, names, steps
+    cdef Py_ssize_t link_chars, last_link_pos
+    cdef cs_node *last_link
+    cdef cs_node *body
+    cdef double limit
+    cdef int depth
+
+    def __init__(
+        self, *, normalize_text, has_mojibake, Block, static_names, headings, tag_kinds, inline, sectioning,
+        path_stop, page_level, unbounded, spaces, share, text_id, a_id, br_id,
+    ):
+        self.normalize_text = normalize_text
+        self.has_mojibake = has_mojibake
+        self.Block = Block
+        self.static_names = dict(static_names)
+        self.headings = dict(headings)
+        self.tag_kinds = dict(tag_kinds)
+        self.inline = set(inline)
+        self.sectioning = set(sectioning)
+        self.path_stop = set(path_stop)
+        self.page_level = frozenset(page_level)
+        self.unbounded = frozenset(unbounded)
+        self.spaces = frozenset(spaces)
+        self.share = share
+        self.text_id = text_id
+        self.a_id = a_id
+        self.br_id = br_id
+        for i in range(256):
+            self.is_inline[i] = i in self.inline
+            self.is_sectioning[i] = i in self.sectioning
+            self.is_path_stop[i] = i in self.path_stop
+            self.has_kinds[i] = i in self.tag_kinds
+            self.heading_of[i] = self.headings.get(i, 0)
+        for table in (self.inline, self.sectioning, self.path_stop, self.tag_kinds, self.headings):
+            if any(not 0 <= i < CS_TAG_LAST_ENTRY for i in table):
+                raise ValueError("a tag table names an id past Lexbor's fixed ones")
+        if text_id != _TEXT_TAG:
+            raise ValueError(f"selectolax gives text nodes the tag id {text_id}, not {_TEXT_TAG}")
+
+    def walk(self, uintptr_t body_id, dict marks, object keep_alive):
+        """The blocks of the body at ``body_id`` (a LexborNode's ``mem_id``; ``keep_alive`` is that node)."""
+        self.blocks = []
+        self.parts = []
+        self.marks = marks
+        self.names = {}
+        self.steps = {}
+        self.link_chars = 0
+        self.last_link_pos = -1
+        self.last_link = NULL
+        self.body = <cs_node *> body_id
+        self.limit = -1.0
+        self.depth = 0
+        try:
+            self._walk(self.body, 0, NULL, "body", False, False)
+            if self.parts:
+                self._flush(NULL, "body", 0)
+            return self.blocks
+        finally:
+            self.blocks = self.parts = None
+            self.marks = self.names = self.steps = None
+            self.body = self.last_link = NULL
+
+    cdef object _tag(self, cs_node *node):
+        # LexborNode.tag for an element: its qualified name, else its tag id's name.
+        cdef uintptr_t tag_id
+        cdef size_t length = 0
+        cdef const unsigned char *name
+        if node.type != CS_NODE_ELEMENT:
+            return None
+        tag_id = (<cs_element *> node).qualified_name
+        if tag_id == 0:
+            tag_id = node.local_name
+        if tag_id < CS_TAG_LAST_ENTRY:
+            found = self.static_names.get(tag_id)
+            if found is None:
+                raise Fallback(f"tag id {tag_id} has no name in the table")
+            return found
+        name = cs_dynamic_tag_name(tag_id, &length)
+        return PyUnicode_DecodeUTF8(<char *> name, length, "replace")
+
+    cdef str _step(self, str tag, cs_node *node):
+        cdef object cls = None
+        if node.type == CS_NODE_ELEMENT:
+            cls = _decode_str((<cs_element *> node).attr_class.value) if (<cs_element *> node).attr_class != NULL else None
+        return f"{tag}.{cls.split()[0]}" if cls and cls.strip() else tag
+
+    cdef str _path_of(self, cs_node *node, str name):
+        cdef str step = self._step(name, node)
+        cdef cs_node *parent = node.parent
+        if parent == NULL or (parent.local_name < 256 and self.is_path_stop[parent.local_name]):
+            return step
+        key = <uintptr_t> parent
+        parent_step = self.steps.get(key)
+        if parent_step is None:
+            tag = self._tag(parent)
+            parent_step = self.steps[key] = self._step(tag or "", parent)
+        return f"{parent_step}>{step}"
+
+    cdef str _chrome_kind(self, cs_node *node, tuple kinds, bint in_section):
+        cdef Py_ssize_t length = -1
+        for kind in kinds:
+            if in_section and kind in self.page_level:
+                continue
+            if kind not in self.unbounded:
+                if self.limit < 0:
+                    self.limit = self.share * max(_deep_text_length(self.body), 1)
+                if length < 0:
+                    length = _deep_text_length(node)
+                if length > self.limit:
+                    continue
+            return kind
+        return ""
+
+    cdef str _spaced_text(self, cs_node *node):
+        cdef str text = _joined_text(node, True)
+        if self.has_mojibake(text):
+            return _joined_text(node, False)
+        return text
+
+    cdef int _flush(self, cs_node *block, str name, int heading) except -1:
+        cdef list parts = self.parts
+        raw = "".join(parts)
+        parts.clear()
+        self.last_link_pos = -1
+        if raw.isspace():
+            return 0
+        chars = self.link_chars
+        self.link_chars = 0
+        text = self.normalize_text(raw)
+        if not text:
+            return 0
+        density = min(1.0, chars / max(len(raw.strip()), 1))
+        self.blocks.append(self.Block(text, name, heading, "", density, "" if block == NULL else self._path_of(block, name)))
+        return 0
+
+    cdef int _walk(
+        self, cs_node *node, int heading, cs_node *block, str block_name, bint in_link, bint in_section
+    ) except -1:
+        cdef cs_node *child = node.first_child
+        cdef cs_node *first
+        cdef uintptr_t tag_id
+        cdef list parts = self.parts
+        cdef Py_ssize_t before
+        cdef int level
+        cdef bint is_a
+        self.depth += 1
+        if self.depth > _MAX_DEPTH:
+            raise Fallback("nesting deeper than the compiled walk goes")
+        while child != NULL:
+            if child.type == CS_NODE_TEXT:
+                chars = <cs_chardata *> child
+                if _blank_bytes(chars.data.data, chars.data.length):
+                    child = child.next
+                    continue  # skipped, as node.iter(skip_empty=True) skips it
+            tag_id = child.local_name
+            if tag_id == self.text_id:
+                text = _text_of(child)
+                if parts and text[:1] not in self.spaces and parts[-1][-1:] not in self.spaces and _after_space(child):
+                    parts.append(" ")
+                parts.append(text)
+                if in_link:
+                    self.link_chars += len(text.strip())
+                child = child.next
+                continue
+            mark = self.marks.get(<uintptr_t> child) if self.marks else None
+            if mark is None:
+                kinds = self.tag_kinds.get(tag_id) if tag_id < 256 and self.has_kinds[tag_id] else None
+            else:
+                kinds = mark[0]
+            if kinds:
+                kind = self._chrome_kind(child, kinds, in_section)
+                if kind:
+                    if parts:
+                        self._flush(block, block_name, heading)
+                    text = self.normalize_text(self._spaced_text(child))
+                    if text:
+                        tag = self._tag(child)
+                        self.blocks.append(self.Block(text, tag or "div", 0, kind, 0.0, self._path_of(child, tag or "")))
+                    child = child.next
+                    continue
+            if tag_id < 256 and self.is_inline[tag_id]:
+                is_a = tag_id == self.a_id
+                if is_a and parts and self.last_link_pos == len(parts) and self._other_target(child):
+                    parts[-1] = parts[-1].rstrip()
+                    parts.append("; ")
+                    self.link_chars += 1
+                elif parts and parts[-1][-1:] not in self.spaces and _after_space(child):
+                    parts.append(" ")
+                first = child.first_child
+                if first == NULL:
+                    child = child.next
+                    continue
+                before = len(parts)
+                if first.next == NULL and first.local_name == self.text_id:
+                    text = _text_of(first)
+                    parts.append(text)
+                    if in_link or is_a:
+                        self.link_chars += len(text.strip())
+                else:
+                    self._walk(child, heading, block, block_name, in_link or is_a, in_section)
+                if is_a and len(parts) > before and not "".join(parts[before:]).isspace():
+                    self.last_link_pos = len(parts)
+                    self.last_link = child
+                child = child.next
+                continue
+            name = self.names.get(tag_id, "")
+            if name == "":
+                name = self.names[tag_id] = self._tag(child)
+            if name is None or name[0] in "#-":
+                child = child.next
+                continue
+            if parts:
+                if len(parts) == 1 and parts[0].isspace():
+                    parts.clear()
+                    self.last_link_pos = -1
+                else:
+                    self._flush(block, block_name, heading)
+            if tag_id == self.br_id:
+                child = child.next
+                continue
+            level = (self.heading_of[tag_id] if tag_id < 256 else 0) or (0 if mark is None else mark[1]) or heading
+            first = child.first_child
+            if first == NULL:
+                child = child.next
+                continue
+            if first.next == NULL and first.local_name == self.text_id:
+                text = _text_of(first)
+                parts.append(text)
+                if in_link:
+                    self.link_chars += len(text.strip())
+                self._flush(child, name, level)
+                child = child.next
+                continue
+            self._walk(child, level, child, name, in_link, in_section or (tag_id < 256 and self.is_sectioning[tag_id]))
+            if parts:
+                self._flush(child, name, level)
+            child = child.next
+        self.depth -= 1
+        return 0
+
+    cdef bint _other_target(self, cs_node *link) except -1:
+        # parse._other_target(last link, link)
+        if self.last_link == NULL:
+            return False
+        href = _href(link)
+        other = _href(self.last_link)
+        return bool(href and other and href != other)
