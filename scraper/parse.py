@@ -13,6 +13,7 @@ A text dump becomes one block per non-empty line, which is how WET files and
 
 from __future__ import annotations
 
+import importlib
 import os
 import re
 from collections.abc import Callable
@@ -262,7 +263,7 @@ def _walk(body: LexborNode, marks: dict[int, tuple[tuple[str, ...], int]]) -> li
         try:
             blocks: list[Block] = _COMPILED.walk(body.mem_id, marks, body)
             return blocks
-        except _Fallback:
+        except _FALLBACK:
             pass  # a tag or a depth it does not know: the Python walk gives the same blocks
     return _walk_python(body, marks)
 
@@ -494,8 +495,12 @@ def _step(tag: str, node: LexborNode) -> str:
     return f"{tag}.{cls.split()[0]}" if cls and cls.strip() else tag
 
 
-def _compiled_walker() -> Any:
-    """The compiled walk (``scraper/walk_compiled.pyx``), or None to walk in Python.
+class _NoFallback(Exception):
+    """Never raised: the walk's fallback signal while no compiled walk is loaded."""
+
+
+def _compiled_walker() -> tuple[Any, type[Exception]]:
+    """The compiled walk (``scraper/walk_compiled.pyx``) and its fallback signal, or None to walk in Python.
 
     None when the extension was not built (no C compiler at install), when
     selectolax bundles another Lexbor than the one its structures were copied
@@ -503,13 +508,13 @@ def _compiled_walker() -> Any:
     page differently from the Python walk.
     """
     if os.environ.get("CATALOG_SCRAPER_PURE_PYTHON"):
-        return None
+        return None, _NoFallback
     try:
-        from scraper import walk_compiled  # type: ignore[attr-defined]
+        walk_compiled = importlib.import_module("scraper.walk_compiled")
     except ImportError:
-        return None
+        return None, _NoFallback
     if (lexbor.LEXBOR_VERSION_MAJOR, lexbor.LEXBOR_VERSION_MINOR) != walk_compiled.LEXBOR_VERSION:
-        return None
+        return None, _NoFallback
     probe = LexborHTMLParser("")
     static_names = {}
     for name in walk_compiled.LEXBOR_TAG_NAMES:
@@ -539,14 +544,8 @@ def _compiled_walker() -> Any:
         marks = _scan(tree, ParsedPage(kind="html", blocks=[]))
         body = tree.body
         if body is None or walker.walk(body.mem_id, marks, body) != _walk_python(body, marks):
-            return None
-    global _Fallback
-    _Fallback = walk_compiled.Fallback
-    return walker
-
-
-class _Fallback(Exception):
-    """Stands for walk_compiled.Fallback until the compiled walk is loaded."""
+            return None, _NoFallback
+    return walker, walk_compiled.Fallback
 
 
 # Pages that touch every branch of the walk, read both ways before the compiled walk is trusted.
@@ -859,4 +858,4 @@ def parse_page(page: RawPage) -> ParsedPage:
 
 
 # Last, once every table and helper the compiled walk is given exists.
-_COMPILED = _compiled_walker()
+_COMPILED, _FALLBACK = _compiled_walker()

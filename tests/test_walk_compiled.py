@@ -1,0 +1,152 @@
+"""The compiled DOM walk gives exactly the Python walk's blocks.
+
+``scraper/walk_compiled.pyx`` reads Lexbor's structures directly and follows
+``parse._walk_python`` line by line; these tests hold it to that, block for
+block, on the shared corpus, the samples, generated markup and the corners the
+walk has (custom elements, bytes Lexbor could not decode, deep nesting, links,
+furniture, wrappers). The CI installs with a C compiler, so there the compiled
+walk must be active: a silent fall back to Python would hide a broken build.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import threading
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from selectolax.lexbor import LexborHTMLParser
+from support import CORPUS, SAMPLES
+
+from scraper import parse
+from scraper.parse import ParsedPage, _scan, _walk_python
+
+BUILT = importlib.util.find_spec("scraper.walk_compiled") is not None
+pytestmark = pytest.mark.skipif(not BUILT, reason="the compiled walk was not built (no C compiler at install)")
+
+
+def _both(html: str | bytes) -> tuple[list[object], list[object]]:
+    """The compiled walk's blocks and the Python walk's, for one document."""
+    tree = LexborHTMLParser(html)
+    marks = _scan(tree, ParsedPage(kind="html", blocks=[]))
+    body = tree.body
+    assert body is not None
+    assert parse._COMPILED is not None
+    return parse._COMPILED.walk(body.mem_id, marks, body), _walk_python(body, marks)
+
+
+def test_compiled_walk_is_active() -> None:
+    # Built, the right Lexbor, and it read every probe page as the Python walk does.
+    assert parse._COMPILED is not None
+
+
+def _pages() -> list[Path]:
+    pages = sorted((CORPUS / "pages").glob("*.html")) + sorted(SAMPLES.rglob("*.htm*"))
+    return [p for p in pages if p.is_file()]
+
+
+@pytest.mark.parametrize("path", _pages(), ids=lambda p: p.name)
+def test_same_blocks_on_real_pages(path: Path) -> None:
+    compiled, python = _both(path.read_bytes())
+    assert compiled == python
+    assert compiled  # every page here has text, so an empty walk would be a bug in both
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        pytest.param("<body><x-card class='a b'><p>Custom <my-tag>element</my-tag></p></x-card></body>", id="custom"),
+        pytest.param(
+            "<body><a-very-long-custom-element-name>Long name</a-very-long-custom-element-name></body>",
+            id="custom-long-name",
+        ),
+        pytest.param(b"<body><p>bad \xff\xfe bytes \xe2\x82 cut</p><nav>n\xc3</nav></body>", id="undecodable-bytes"),
+        pytest.param(
+            "<body><td><a href=/a1>Thierry</a> <a href=/a2>Yvan</a></td><p><a href=/x>Marloes</a> "
+            "<a href=/x>van der Heijden</a></p><p><a href=/y><img src=c.jpg></a><a href=/z>Z</a></p></body>",
+            id="link-lists",
+        ),
+        pytest.param(
+            "<body><form><div><h1>All of it</h1><p>" + "word " * 200 + "</p></div></form><nav>Menu</nav></body>",
+            id="wrapper-form",
+        ),
+        pytest.param(
+            "<body><main><header><h1>In main</h1></header><footer>Closing words</footer></main>"
+            "<footer>Site footer</footer></body>",
+            id="sectioning",
+        ),
+        pytest.param(
+            "<body><div role=heading aria-level=4>Aria heading</div><span role=navigation>inline nav</span>"
+            "<p hidden>h</p><p aria-hidden=true>a</p><div style='display:none'>s</div><div aria-modal=true>m</div>"
+            "<nav role=button>both</nav></body>",
+            id="marks",
+        ),
+        pytest.param(
+            "<body><b> </b><span> </span><p>x</p>A<!-- c --> <!-- d -->B<u><b>N</b>\n</u>:</body>", id="spaces"
+        ),
+        pytest.param("<body><p>CafÃ© <b>Ã©t</b>Ã©</p><aside>â€œQuotedâ€\x9d</aside></body>", id="mojibake"),
+        pytest.param("<body></body>", id="empty"),
+    ],
+)
+def test_same_blocks_on_corner_cases(html: str | bytes) -> None:
+    compiled, python = _both(html)
+    assert compiled == python
+
+
+def test_deeper_than_the_compiled_walk_goes_falls_back_to_python() -> None:
+    html = "<body>" + "<div>" * 450 + "deep <b>text</b>" + "</div>" * 450 + "</body>"
+    tree = LexborHTMLParser(html)
+    marks = _scan(tree, ParsedPage(kind="html", blocks=[]))
+    body = tree.body
+    assert body is not None and parse._COMPILED is not None
+    with pytest.raises(parse._FALLBACK):
+        parse._COMPILED.walk(body.mem_id, marks, body)
+    blocks = parse._walk(body, marks)  # what parse_page calls: the Python walk takes over
+    assert blocks == _walk_python(body, marks)
+    assert [b.text for b in blocks] == ["deep text"]
+
+
+_TAGS = ["p", "div", "span", "a", "b", "li", "ul", "h2", "td", "tr", "table", "br", "nav", "section", "x-box"]
+_ATTRS = [
+    "",
+    " class='c d'",
+    " href=/1",
+    " href=/2",
+    " hidden",
+    " role=heading",
+    " role=navigation",
+    " style='display: none'",
+]
+_TEXTS = ["Hello", " ", "\n  ", "A B", "Ã©", "&amp;", "\u00ad", "ISBN: 9780306406157", "Publisher:", "é", "\u200b", "x"]
+_PIECE = st.one_of(
+    st.sampled_from(_TEXTS),
+    st.builds(lambda t, a: f"<{t}{a}>", st.sampled_from(_TAGS), st.sampled_from(_ATTRS)),
+    st.builds(lambda t: f"</{t}>", st.sampled_from(_TAGS)),
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_PIECE, max_size=60))
+def test_same_blocks_on_generated_markup(pieces: list[str]) -> None:
+    compiled, python = _both("<body>" + "".join(pieces) + "</body>")
+    assert compiled == python
+
+
+def test_threads_share_one_walker() -> None:
+    # Each call walks with its own state, so concurrent pages do not mix.
+    pages = [p.read_bytes() for p in _pages()[:6]]
+    expected = [_both(data)[1] for data in pages]
+    results: dict[int, list[object]] = {}
+
+    def run(i: int) -> None:
+        for _ in range(5):
+            results[i] = _both(pages[i])[0]
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(pages))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert [results[i] for i in range(len(pages))] == expected
