@@ -6,7 +6,7 @@
  * (https://github.com/lexbor/lexbor, Apache License 2.0):
  *   core/str.h            lexbor_str_t
  *   core/hash.h           lexbor_hash_entry_t
- *   tag/tag.h             lxb_tag_data_t (its first member only)
+ *   tag/tag.h             lxb_tag_data_t, dom/interfaces/attr.h lxb_dom_attr_data_t (first member only)
  *   dom/interfaces/node.h lxb_dom_node_t
  *   dom/interfaces/element.h, attr.h, character_data.h
  * The walk is switched on only when selectolax reports that Lexbor version and a
@@ -27,7 +27,10 @@
 #define CS_NODE_TEXT 0x03
 #define CS_NODE_COMMENT 0x08
 #define CS_TAG_LAST_ENTRY 0x00c7 /* LXB_TAG__LAST_ENTRY: ids from here on point to their lxb_tag_data_t */
+#define CS_ATTR_CLASS 0x000b     /* LXB_DOM_ATTR_CLASS */
 #define CS_ATTR_HREF 0x001d      /* LXB_DOM_ATTR_HREF */
+#define CS_ATTR_STYLE 0x003e     /* LXB_DOM_ATTR_STYLE */
+#define CS_ATTR_LAST_ENTRY 0x0049 /* LXB_DOM_ATTR__LAST_ENTRY: ids past it point to their lxb_dom_attr_data_t */
 #define CS_HASH_SHORT_SIZE 16    /* LEXBOR_HASH_SHORT_SIZE */
 
 typedef struct {
@@ -89,10 +92,12 @@ typedef struct {
     void *next;
 } cs_hash_entry;
 
-/* A dynamic tag's name (lxb_tag_data_by_id + lexbor_hash_entry_str). */
-static inline const unsigned char *cs_dynamic_tag_name(uintptr_t tag_id, size_t *length)
+/* The name behind a dynamic tag or attribute id: both lxb_tag_data_t and
+ * lxb_dom_attr_data_t start with their hash entry (lxb_tag_data_by_id,
+ * lxb_dom_attr_data_by_id, lexbor_hash_entry_str). */
+static inline const unsigned char *cs_dynamic_name(uintptr_t id, size_t *length)
 {
-    const cs_hash_entry *entry = (const cs_hash_entry *) tag_id;
+    const cs_hash_entry *entry = (const cs_hash_entry *) id;
     *length = entry->length;
     return entry->length <= CS_HASH_SHORT_SIZE ? entry->u.short_str : entry->u.long_str;
 }

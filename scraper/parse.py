@@ -16,7 +16,7 @@ from __future__ import annotations
 import importlib
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -164,7 +164,7 @@ _PAGE_LEVEL_KINDS = frozenset({"header", "footer"})  # not furniture inside <art
 _UNBOUNDED_KINDS = frozenset({"hidden", "button", "select"})  # never taken for a wrapper
 
 
-def _chrome_kinds(tag: str | None, attrs: dict[str, str | None]) -> tuple[str, ...]:
+def _chrome_kinds(tag: str | None, attrs: Mapping[str, str | None]) -> tuple[str, ...]:
     """Every chrome kind an element matches, in precedence order.
 
     >>> _chrome_kinds("nav", {"role": "banner", "style": "x; display: none"})
@@ -191,38 +191,49 @@ def _chrome_kinds(tag: str | None, attrs: dict[str, str | None]) -> tuple[str, .
     return tuple(found)
 
 
-def _aria_level(attrs: dict[str, str | None]) -> int:
+def _aria_level(attrs: Mapping[str, str | None]) -> int:
     """The heading level an element with role=heading claims (2 when it does not say)."""
     level = attrs.get("aria-level") or "2"
     return int(level) if level.isdigit() else 2
 
 
-def _marks(candidates: list[tuple[LexborNode, dict[str, str | None]]]) -> dict[int, tuple[tuple[str, ...], int]]:
-    """Elements (by ``mem_id``) whose attributes make them furniture or a heading.
+def _mark(tag: str | None, attrs: Mapping[str, str | None]) -> tuple[tuple[str, ...], int] | None:
+    """What an element's attributes make it: its chrome kinds (its tag's included, in
+    precedence order) and its ARIA heading level (0 when it is no heading), or None.
 
-    ``candidates`` are the elements that carry any attribute of
-    ``_MARK_QUERY``, with their attributes. Each marked one maps to its chrome
-    kinds (its tag's included, in precedence order) and its ARIA heading level
-    (0 when it is no heading).
+    >>> _mark("div", {"role": "heading", "aria-level": "3"}), _mark("div", {"style": "color: red"})
+    (((), 3), None)
+    """
+    role = attrs.get("role")
+    style = attrs.get("style")
+    if not (
+        role in _ROLE_KIND
+        or role == "heading"
+        or "hidden" in attrs
+        or attrs.get("aria-hidden") == "true"
+        or attrs.get("aria-modal") == "true"
+        or (style is not None and ("display:none" in style or "display: none" in style))
+    ):
+        return None  # a style or role that marks nothing: the walk matches its tag alone
+    kinds = _chrome_kinds(tag, attrs)
+    level = _aria_level(attrs) if role == "heading" else 0
+    return (kinds, level) if kinds or level else None
+
+
+def _mark_candidates(nodes: list[LexborNode]) -> list[tuple[LexborNode, dict[str, str | None]]]:
+    return [(node, node.attributes) for node in nodes]
+
+
+def _marks(candidates: list[tuple[LexborNode, dict[str, str | None]]]) -> dict[int, tuple[tuple[str, ...], int]]:
+    """Elements (by ``mem_id``) whose attributes make them furniture or a heading (see ``_mark``).
+
+    ``candidates`` are the elements that carry any attribute of ``_MARK_QUERY``, with their attributes.
     """
     marks: dict[int, tuple[tuple[str, ...], int]] = {}
     for node, attrs in candidates:
-        key = node.mem_id
-        role = attrs.get("role")
-        style = attrs.get("style")
-        if not (
-            role in _ROLE_KIND
-            or role == "heading"
-            or "hidden" in attrs
-            or attrs.get("aria-hidden") == "true"
-            or attrs.get("aria-modal") == "true"
-            or (style is not None and ("display:none" in style or "display: none" in style))
-        ):
-            continue  # a style or role that marks nothing: the walk matches its tag alone
-        kinds = _chrome_kinds(node.tag, attrs)
-        level = _aria_level(attrs) if role == "heading" else 0
-        if kinds or level:
-            marks[key] = (kinds, level)
+        mark = _mark(node.tag, attrs)
+        if mark is not None:
+            marks[node.mem_id] = mark
     return marks
 
 
@@ -257,14 +268,22 @@ _PATH_STOP_IDS = frozenset(_tag_ids(["body", "html"]).values())  # a DOM path st
 _HTML_ID = _tag_ids(["html"])["html"]
 
 
-def _walk(body: LexborNode, marks: dict[int, tuple[tuple[str, ...], int]]) -> list[Block]:
-    """The body's blocks: through the compiled walk when it is built and usable, else in Python."""
+def _walk(
+    tree: LexborHTMLParser, body: LexborNode, marks: dict[int, tuple[tuple[str, ...], int]] | None
+) -> list[Block]:
+    """The body's blocks: through the compiled walk when it is built and usable, else in Python.
+
+    ``marks`` is None when ``_scan`` left them to the compiled walk, which reads
+    them off the elements as it goes.
+    """
     if _COMPILED is not None:
         try:
             blocks: list[Block] = _COMPILED.walk(body.mem_id, marks, body)
             return blocks
         except _FALLBACK:
             pass  # a tag or a depth it does not know: the Python walk gives the same blocks
+    if marks is None:
+        marks = _marks(_mark_candidates(tree.css(_MARK_QUERY)))
     return _walk_python(body, marks)
 
 
@@ -525,6 +544,7 @@ def _compiled_walker() -> tuple[Any, type[Exception]]:
         normalize_text=normalize_text,
         has_mojibake=has_mojibake,
         Block=Block,
+        mark_of=_mark,
         static_names=static_names,
         headings=_HEADING_IDS,
         tag_kinds=_TAG_KIND_IDS,
@@ -543,7 +563,10 @@ def _compiled_walker() -> tuple[Any, type[Exception]]:
         tree = LexborHTMLParser(html)
         marks = _scan(tree, ParsedPage(kind="html", blocks=[]))
         body = tree.body
-        if body is None or walker.walk(body.mem_id, marks, body) != _walk_python(body, marks):
+        if body is None:
+            return None, _NoFallback
+        python = _walk_python(body, marks)
+        if walker.walk(body.mem_id, marks, body) != python or walker.walk(body.mem_id, None, body) != python:
             return None, _NoFallback
     return walker, walk_compiled.Fallback
 
@@ -557,7 +580,8 @@ _PROBES = (
     "<ul><li>One</li><li><a href=/1>Two</a><a href=/2>Three</a></li></ul>"
     "<table><tr><td>Publisher</td><td>Gollancz<br>London</td></tr></table>"
     "<footer>Inside</footer></article></main>"
-    "<div hidden>secret</div><div style='display: none'>gone</div>"
+    "<div hidden>secret</div><div style='display: none'>gone</div><p aria-hidden=true>aria</p>"
+    "<div aria-modal=true role=presentation>modal</div><span role=navigation style='color: red'>menu</span>"
     "<aside>Also bought \u00e9t\u00e9 caf\u00c3\u00a9</aside><form><button>Buy</button><select><option>1</option>"
     "</select></form><footer>\u00a9 2024 Shop</footer>Tail text</body></html>",
     "<body><form id=aspnet><div class=product><h1>Wrapped</h1><p>All the page sits in one form.</p></div>"
@@ -572,23 +596,28 @@ _PROBES = (
 # selects), and the metadata, microdata, furniture marks and invisible
 # elements took a dozen (0.87 -> 0.61 ms per corpus page). Results come in
 # document order, an element once per selector it matches.
-_SCAN_QUERY = ", ".join(
-    ["title", "meta[content]", "link[rel=canonical]", "span.Z3988[title]", "[itemprop]", _MARK_QUERY, *_INVISIBLE_TAGS]
+_METADATA_QUERY = ", ".join(
+    ["title", "meta[content]", "link[rel=canonical]", "span.Z3988[title]", "[itemprop]", *_INVISIBLE_TAGS]
 )
+_SCAN_QUERY = f"{_METADATA_QUERY}, {_MARK_QUERY}"
 _INVISIBLE = frozenset(_INVISIBLE_TAGS)
 
 
-def _scan(tree: LexborHTMLParser, page: ParsedPage) -> dict[int, tuple[tuple[str, ...], int]]:
+def _scan(
+    tree: LexborHTMLParser, page: ParsedPage, *, read_marks: bool = True
+) -> dict[int, tuple[tuple[str, ...], int]] | None:
     """Read the page's metadata, find the furniture marks, and drop the invisible elements.
 
-    Returns the marks for the walk (see ``_marks``).
+    Returns the marks for the walk (see ``_marks``), or None without
+    ``read_marks``: the compiled walk reads them itself, and leaving the
+    elements with a style or a role out of the query spares a third of its matches.
     """
     invisible: list[LexborNode] = []
     marked: list[tuple[LexborNode, dict[str, str | None]]] = []
     props: list[tuple[LexborNode, dict[str, str | None]]] = []
     title: LexborNode | None = None
     seen: set[int] = set()
-    for node in tree.css(_SCAN_QUERY):
+    for node in tree.css(_SCAN_QUERY if read_marks else _METADATA_QUERY):
         key = node.mem_id
         if key in seen:
             continue
@@ -597,7 +626,7 @@ def _scan(tree: LexborHTMLParser, page: ParsedPage) -> dict[int, tuple[tuple[str
         attrs = node.attributes
         if "itemprop" in attrs:
             props.append((node, attrs))
-        if not _MARK_ATTRS.isdisjoint(attrs):
+        if read_marks and not _MARK_ATTRS.isdisjoint(attrs):
             marked.append((node, attrs))
         if tag in _INVISIBLE:
             invisible.append(node)
@@ -623,7 +652,7 @@ def _scan(tree: LexborHTMLParser, page: ParsedPage) -> dict[int, tuple[tuple[str
             page.coins.append(attrs.get("title") or "")
     page.title_tag = normalize_text(title.text()) if title is not None else ""
     _collect_microdata(props, page)
-    marks = _marks(marked)
+    marks = _marks(marked) if read_marks else None
     # Last, since the nodes above may sit inside them. Children before parents:
     # selectolax 1.0 only unlinks a decomposed node, but a version that freed it
     # would otherwise be handed a child of freed memory.
@@ -698,11 +727,11 @@ def parse_html(text: str | bytes, *, charset: str = "") -> ParsedPage:
     """
     tree = LexborHTMLParser(text)
     page = ParsedPage(kind="html", blocks=[], charset=charset)
-    marks = _scan(tree, page)
+    marks = _scan(tree, page, read_marks=_COMPILED is None)
     body = tree.body
     if body is None:
         return page
-    page.blocks = pair_labels(_walk(body, marks))
+    page.blocks = pair_labels(_walk(tree, body, marks))
     return page
 
 

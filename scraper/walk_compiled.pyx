@@ -17,7 +17,7 @@ that page in Python.
 """
 
 from libc.stdint cimport uint64_t, uintptr_t
-from libc.string cimport memcpy
+from libc.string cimport memcmp, memcpy
 from cpython.unicode cimport PyUnicode_DecodeUTF8
 from cpython.bytes cimport PyBytes_FromStringAndSize
 from cpython.object cimport PyObject_GenericSetAttr
@@ -30,7 +30,10 @@ cdef extern from "lexbor_layout.h":
     int CS_NODE_TEXT
     int CS_NODE_COMMENT
     uintptr_t CS_TAG_LAST_ENTRY
+    uintptr_t CS_ATTR_CLASS
     uintptr_t CS_ATTR_HREF
+    uintptr_t CS_ATTR_STYLE
+    uintptr_t CS_ATTR_LAST_ENTRY
 
     ctypedef struct cs_str:
         unsigned char *data
@@ -47,6 +50,7 @@ cdef extern from "lexbor_layout.h":
 
     ctypedef struct cs_attr:
         cs_node node
+        uintptr_t qualified_name
         cs_str *value
         cs_attr *next
 
@@ -54,13 +58,12 @@ cdef extern from "lexbor_layout.h":
         cs_node node
         uintptr_t qualified_name
         cs_attr *first_attr
-        cs_attr *attr_class
 
     ctypedef struct cs_chardata:
         cs_node node
         cs_str data
 
-    const unsigned char *cs_dynamic_tag_name(uintptr_t tag_id, size_t *length)
+    const unsigned char *cs_dynamic_name(uintptr_t id, size_t *length)
 
 
 LEXBOR_VERSION = (CS_LEXBOR_MAJOR, CS_LEXBOR_MINOR)
@@ -137,17 +140,27 @@ cdef object _decode_str(cs_str *value):
     return PyUnicode_DecodeUTF8(<char *> value.data, value.length, "replace")
 
 
-cdef object _href(cs_node *node):
-    # LexborNode.attributes.get("href")
+cdef inline uintptr_t _attr_id(cs_attr *attr) noexcept:
+    # The id of the name LexborNode.attributes keys the attribute by (lxb_dom_attr_qualified_name).
+    return attr.qualified_name if attr.qualified_name != 0 else attr.node.local_name
+
+
+cdef object _attribute(cs_node *node, uintptr_t attr_id):
+    # LexborNode.attributes.get(name) for a name with a fixed id: the last such attribute's value.
     cdef cs_attr *attr
+    cdef object value = None
     if node.type != CS_NODE_ELEMENT:
         return None
     attr = (<cs_element *> node).first_attr
     while attr != NULL:
-        if attr.node.local_name == CS_ATTR_HREF:
-            return _decode_str(attr.value)
+        if _attr_id(attr) == attr_id:
+            value = _decode_str(attr.value)
         attr = attr.next
-    return None
+    return value
+
+
+cdef inline bint _is_name(const unsigned char *name, size_t length, bytes expected) noexcept:
+    return length == <size_t> len(expected) and memcmp(name, <const char *> expected, length) == 0
 
 
 cdef bint _after_space(cs_node *node) noexcept:
@@ -273,7 +286,7 @@ cdef str _joined_text(cs_node *root, bint skip_empty):
 cdef class Walker:
     """The compiled walk, configured once with the Python walk's tables and helpers."""
 
-    cdef object normalize_text, has_mojibake, Block
+    cdef object normalize_text, has_mojibake, Block, mark_of
     cdef bint fast_blocks  # Block is the 9-field frozen dataclass this module knows how to fill
     cdef dict static_names, headings, tag_kinds
     cdef frozenset page_level, unbounded, spaces
@@ -289,6 +302,7 @@ cdef class Walker:
     # per walk
     cdef list blocks, parts
     cdef dict marks, names, steps
+    cdef bint own_marks  # no marks were given: read each element's attributes here
     cdef Py_ssize_t link_chars, last_link_pos
     cdef cs_node *last_link
     cdef cs_node *body
@@ -296,11 +310,12 @@ cdef class Walker:
     cdef int depth
 
     def __init__(
-        self, *, normalize_text, has_mojibake, Block, static_names, headings, tag_kinds, inline, sectioning,
+        self, *, normalize_text, has_mojibake, Block, mark_of, static_names, headings, tag_kinds, inline, sectioning,
         path_stop, page_level, unbounded, spaces, share, text_id, a_id, br_id,
     ):
         self.normalize_text = normalize_text
         self.has_mojibake = has_mojibake
+        self.mark_of = mark_of
         self.Block = Block
         fields = getattr(Block, "__dataclass_fields__", {})
         self.fast_blocks = tuple(fields) == _BLOCK_FIELDS and all(
@@ -331,11 +346,16 @@ cdef class Walker:
     def walk(self, uintptr_t body_id, dict marks, object keep_alive):
         """The blocks of the body at ``body_id`` (a LexborNode's ``mem_id``; ``keep_alive`` is that node).
 
+        ``marks`` are parse._marks' furniture marks by ``mem_id``; with None the
+        walk reads them off each element's attributes itself (``mark_of`` judges
+        them), which spares the page's query the elements that carry a style or a role.
         Each call walks with its own copy of the walker, so threads may share one.
         """
         cdef Walker run = <Walker> Walker.__new__(Walker)
         run.normalize_text = self.normalize_text
         run.has_mojibake = self.has_mojibake
+        run.mark_of = self.mark_of
+        run.own_marks = marks is None
         run.Block = self.Block
         run.fast_blocks = self.fast_blocks
         run.static_names = self.static_names
@@ -387,6 +407,44 @@ cdef class Walker:
         PyObject_GenericSetAttr(block, "expander_after", False)
         return block
 
+    cdef object _mark(self, cs_node *node):
+        # parse._mark(tag, attributes), given only the attributes it reads; None when the
+        # element carries none of hidden, aria-hidden, style, role or aria-modal.
+        cdef cs_attr *attr = (<cs_element *> node).first_attr
+        cdef uintptr_t attr_id
+        cdef const unsigned char *name
+        cdef size_t length = 0
+        cdef bint marking = False
+        cdef dict found = None
+        while attr != NULL:
+            attr_id = _attr_id(attr)
+            key = None
+            if attr_id == CS_ATTR_STYLE:
+                key = "style"
+                marking = True
+            elif attr_id > CS_ATTR_LAST_ENTRY:
+                name = cs_dynamic_name(attr_id, &length)
+                if _is_name(name, length, b"role"):
+                    key = "role"
+                elif _is_name(name, length, b"hidden"):
+                    key = "hidden"
+                elif _is_name(name, length, b"aria-hidden"):
+                    key = "aria-hidden"
+                elif _is_name(name, length, b"aria-modal"):
+                    key = "aria-modal"
+                elif _is_name(name, length, b"aria-level"):
+                    key = "aria-level"  # read for a heading's level, marks nothing alone
+                if key is not None and key != "aria-level":
+                    marking = True
+            if key is not None:
+                if found is None:
+                    found = {}
+                found[key] = _decode_str(attr.value)
+            attr = attr.next
+        if not marking:
+            return None
+        return self.mark_of(self._tag(node), found)
+
     cdef object _tag(self, cs_node *node):
         # LexborNode.tag for an element: its qualified name, else its tag id's name.
         cdef uintptr_t tag_id
@@ -402,13 +460,11 @@ cdef class Walker:
             if found is None:
                 raise Fallback(f"tag id {tag_id} has no name in the table")
             return found
-        name = cs_dynamic_tag_name(tag_id, &length)
+        name = cs_dynamic_name(tag_id, &length)
         return PyUnicode_DecodeUTF8(<char *> name, length, "replace")
 
     cdef str _step(self, str tag, cs_node *node):
-        cdef object cls = None
-        if node.type == CS_NODE_ELEMENT:
-            cls = _decode_str((<cs_element *> node).attr_class.value) if (<cs_element *> node).attr_class != NULL else None
+        cls = _attribute(node, CS_ATTR_CLASS)
         return f"{tag}.{cls.split()[0]}" if cls and cls.strip() else tag
 
     cdef str _path_of(self, cs_node *node, str name):
@@ -489,7 +545,14 @@ cdef class Walker:
                     self.link_chars += len(text.strip())
                 child = child.next
                 continue
-            mark = self.marks.get(<uintptr_t> child) if self.marks else None
+            if self.own_marks:
+                mark = (
+                    self._mark(child)
+                    if child.type == CS_NODE_ELEMENT and (<cs_element *> child).first_attr != NULL
+                    else None
+                )
+            else:
+                mark = self.marks.get(<uintptr_t> child) if self.marks else None
             if mark is None:
                 kinds = self.tag_kinds.get(tag_id) if tag_id < 256 and self.has_kinds[tag_id] else None
             else:
@@ -569,6 +632,6 @@ cdef class Walker:
         # parse._other_target(last link, link)
         if self.last_link == NULL:
             return False
-        href = _href(link)
-        other = _href(self.last_link)
+        href = _attribute(link, CS_ATTR_HREF)
+        other = _attribute(self.last_link, CS_ATTR_HREF)
         return bool(href and other and href != other)

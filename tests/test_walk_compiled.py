@@ -34,7 +34,7 @@ def _both(html: str | bytes) -> tuple[list[object], list[object]]:
     body = tree.body
     assert body is not None
     assert parse._COMPILED is not None
-    return parse._COMPILED.walk(body.mem_id, marks, body), _walk_python(body, marks)
+    return parse._COMPILED.walk(body.mem_id, None, body), _walk_python(body, marks)
 
 
 def test_compiled_walk_is_active() -> None:
@@ -103,7 +103,7 @@ def test_deeper_than_the_compiled_walk_goes_falls_back_to_python() -> None:
     assert body is not None and parse._COMPILED is not None
     with pytest.raises(parse._FALLBACK):
         parse._COMPILED.walk(body.mem_id, marks, body)
-    blocks = parse._walk(body, marks)  # what parse_page calls: the Python walk takes over
+    blocks = parse._walk(tree, body, None)  # what parse_page calls: the Python walk takes over
     assert blocks == _walk_python(body, marks)
     assert [b.text for b in blocks] == ["deep text"]
 
