@@ -561,7 +561,7 @@ def _compiled_walker() -> tuple[Any, type[Exception]]:
     )
     for html in _PROBES:
         tree = LexborHTMLParser(html)
-        marks = _scan(tree, ParsedPage(kind="html", blocks=[]))
+        marks = _scan(tree, ParsedPage(kind="html", blocks=[])) or {}
         body = tree.body
         if body is None:
             return None, _NoFallback

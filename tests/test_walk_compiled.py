@@ -30,7 +30,7 @@ pytestmark = pytest.mark.skipif(not BUILT, reason="the compiled walk was not bui
 def _both(html: str | bytes) -> tuple[list[object], list[object]]:
     """The compiled walk's blocks and the Python walk's, for one document."""
     tree = LexborHTMLParser(html)
-    marks = _scan(tree, ParsedPage(kind="html", blocks=[]))
+    marks = _scan(tree, ParsedPage(kind="html", blocks=[])) or {}
     body = tree.body
     assert body is not None
     assert parse._COMPILED is not None
@@ -98,7 +98,7 @@ def test_same_blocks_on_corner_cases(html: str | bytes) -> None:
 def test_deeper_than_the_compiled_walk_goes_falls_back_to_python() -> None:
     html = "<body>" + "<div>" * 450 + "deep <b>text</b>" + "</div>" * 450 + "</body>"
     tree = LexborHTMLParser(html)
-    marks = _scan(tree, ParsedPage(kind="html", blocks=[]))
+    marks = _scan(tree, ParsedPage(kind="html", blocks=[])) or {}
     body = tree.body
     assert body is not None and parse._COMPILED is not None
     with pytest.raises(parse._FALLBACK):
