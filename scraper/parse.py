@@ -266,6 +266,7 @@ _SECTIONING_IDS = frozenset(_tag_ids(sorted(_SECTIONING)).values())
 _TAG_KIND_IDS = {tag_id: (_TAG_KIND[name],) for name, tag_id in _tag_ids(sorted(_TAG_KIND)).items()}
 _PATH_STOP_IDS = frozenset(_tag_ids(["body", "html"]).values())  # a DOM path stops below <body>
 _HTML_ID = _tag_ids(["html"])["html"]
+_INVISIBLE_IDS = frozenset(LexborHTMLParser("").create_node(name).tag_id for name in _INVISIBLE_TAGS)
 
 
 def _walk(
@@ -278,12 +279,14 @@ def _walk(
     """
     if _COMPILED is not None:
         try:
-            blocks: list[Block] = _COMPILED.walk(body.mem_id, marks, body)
+            blocks: list[Block] = _COMPILED.walk(body.mem_id, body)
             return blocks
         except _FALLBACK:
             pass  # a tag or a depth it does not know: the Python walk gives the same blocks
     if marks is None:
+        # The scan left the marks and the invisible elements to the compiled walk.
         marks = _marks(_mark_candidates(tree.css(_MARK_QUERY)))
+        _remove_invisible(tree.css(_INVISIBLE_QUERY))
     return _walk_python(body, marks)
 
 
@@ -514,6 +517,21 @@ def _step(tag: str, node: LexborNode) -> str:
     return f"{tag}.{cls.split()[0]}" if cls and cls.strip() else tag
 
 
+def _python_blocks(html: str | bytes) -> list[Block]:
+    """The Python walk's blocks for a document: the scan (marks, invisible elements removed), then the walk."""
+    tree = LexborHTMLParser(html)
+    marks = _scan(tree, ParsedPage(kind="html", blocks=[])) or {}
+    return _walk_python(tree.body, marks) if tree.body is not None else []
+
+
+def _compiled_blocks(walker: Any, html: str | bytes) -> list[Block]:
+    """A compiled walker's blocks for a document, read as ``parse_html`` reads it."""
+    tree = LexborHTMLParser(html)
+    _scan(tree, ParsedPage(kind="html", blocks=[]), for_compiled=True)
+    blocks: list[Block] = walker.walk(tree.body.mem_id, tree.body) if tree.body is not None else []
+    return blocks
+
+
 class _NoFallback(Exception):
     """Never raised: the walk's fallback signal while no compiled walk is loaded."""
 
@@ -545,6 +563,7 @@ def _compiled_walker() -> tuple[Any, type[Exception]]:
         has_mojibake=has_mojibake,
         Block=Block,
         mark_of=_mark,
+        invisible=_INVISIBLE_IDS,
         static_names=static_names,
         headings=_HEADING_IDS,
         tag_kinds=_TAG_KIND_IDS,
@@ -560,13 +579,7 @@ def _compiled_walker() -> tuple[Any, type[Exception]]:
         br_id=_BR_ID,
     )
     for html in _PROBES:
-        tree = LexborHTMLParser(html)
-        marks = _scan(tree, ParsedPage(kind="html", blocks=[])) or {}
-        body = tree.body
-        if body is None:
-            return None, _NoFallback
-        python = _walk_python(body, marks)
-        if walker.walk(body.mem_id, marks, body) != python or walker.walk(body.mem_id, None, body) != python:
+        if _compiled_blocks(walker, html) != _python_blocks(html):
             return None, _NoFallback
     return walker, walk_compiled.Fallback
 
@@ -596,28 +609,31 @@ _PROBES = (
 # selects), and the metadata, microdata, furniture marks and invisible
 # elements took a dozen (0.87 -> 0.61 ms per corpus page). Results come in
 # document order, an element once per selector it matches.
-_METADATA_QUERY = ", ".join(
-    ["title", "meta[content]", "link[rel=canonical]", "span.Z3988[title]", "[itemprop]", *_INVISIBLE_TAGS]
-)
-_SCAN_QUERY = f"{_METADATA_QUERY}, {_MARK_QUERY}"
+_METADATA = ["title", "meta[content]", "link[rel=canonical]", "span.Z3988[title]", "[itemprop]"]
+_INVISIBLE_QUERY = ", ".join(_INVISIBLE_TAGS)
+_SCAN_QUERY = ", ".join([*_METADATA, _MARK_QUERY, _INVISIBLE_QUERY])
+# What the scan asks for when the compiled walk reads the marks and passes over the
+# invisible elements itself: only a script with a type can be metadata (JSON-LD, app state).
+_METADATA_QUERY = ", ".join([*_METADATA, "script[type]"])
 _INVISIBLE = frozenset(_INVISIBLE_TAGS)
 
 
 def _scan(
-    tree: LexborHTMLParser, page: ParsedPage, *, read_marks: bool = True
+    tree: LexborHTMLParser, page: ParsedPage, *, for_compiled: bool = False
 ) -> dict[int, tuple[tuple[str, ...], int]] | None:
     """Read the page's metadata, find the furniture marks, and drop the invisible elements.
 
-    Returns the marks for the walk (see ``_marks``), or None without
-    ``read_marks``: the compiled walk reads them itself, and leaving the
-    elements with a style or a role out of the query spares a third of its matches.
+    Returns the marks for the walk (see ``_marks``). ``for_compiled`` reads the
+    metadata alone and returns None: the compiled walk reads the marks off the
+    elements and passes over invisible ones itself, which spares the query
+    half its matches (every element with a style or a role, every script and svg).
     """
     invisible: list[LexborNode] = []
     marked: list[tuple[LexborNode, dict[str, str | None]]] = []
     props: list[tuple[LexborNode, dict[str, str | None]]] = []
     title: LexborNode | None = None
     seen: set[int] = set()
-    for node in tree.css(_SCAN_QUERY if read_marks else _METADATA_QUERY):
+    for node in tree.css(_METADATA_QUERY if for_compiled else _SCAN_QUERY):
         key = node.mem_id
         if key in seen:
             continue
@@ -626,7 +642,7 @@ def _scan(
         attrs = node.attributes
         if "itemprop" in attrs:
             props.append((node, attrs))
-        if read_marks and not _MARK_ATTRS.isdisjoint(attrs):
+        if not for_compiled and not _MARK_ATTRS.isdisjoint(attrs):
             marked.append((node, attrs))
         if tag in _INVISIBLE:
             invisible.append(node)
@@ -652,13 +668,18 @@ def _scan(
             page.coins.append(attrs.get("title") or "")
     page.title_tag = normalize_text(title.text()) if title is not None else ""
     _collect_microdata(props, page)
-    marks = _marks(marked) if read_marks else None
-    # Last, since the nodes above may sit inside them. Children before parents:
+    if for_compiled:
+        return None
+    _remove_invisible(invisible)
+    return _marks(marked)
+
+
+def _remove_invisible(nodes: list[LexborNode]) -> None:
+    # Last, since the metadata nodes may sit inside them. Children before parents:
     # selectolax 1.0 only unlinks a decomposed node, but a version that freed it
     # would otherwise be handed a child of freed memory.
-    for node in reversed(invisible):
+    for node in reversed(nodes):
         node.decompose()
-    return marks
 
 
 def _collect_microdata(items: list[tuple[LexborNode, dict[str, str | None]]], page: ParsedPage) -> None:
@@ -727,7 +748,7 @@ def parse_html(text: str | bytes, *, charset: str = "") -> ParsedPage:
     """
     tree = LexborHTMLParser(text)
     page = ParsedPage(kind="html", blocks=[], charset=charset)
-    marks = _scan(tree, page, read_marks=_COMPILED is None)
+    marks = _scan(tree, page, for_compiled=_COMPILED is not None)
     body = tree.body
     if body is None:
         return page
@@ -787,8 +808,13 @@ _IDENTIFIER_LINE = re.compile(
 )
 
 
+_IDENTIFIER_FIRST = frozenset("eEiIgG")
+
+
 def _split_label(text: str) -> tuple[str, str] | None:
-    identifier = _IDENTIFIER_LINE.match(text)
+    # The identifier pattern is tried only where it can start (e, E, i, I, g, G or a
+    # space): most blocks fail on their first character, without a regex call.
+    identifier = _IDENTIFIER_LINE.match(text) if text[:1] in _IDENTIFIER_FIRST or text[:1].isspace() else None
     if identifier is not None:
         return identifier.group(1), identifier.group(2).strip()
     if ":" not in text and "：" not in text:

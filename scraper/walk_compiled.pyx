@@ -163,16 +163,40 @@ cdef inline bint _is_name(const unsigned char *name, size_t length, bytes expect
     return length == <size_t> len(expected) and memcmp(name, <const char *> expected, length) == 0
 
 
+# The invisible tags (script, style, template...) by id, set when a Walker is made. The
+# Python scan removes those elements before its walk; the compiled walk, which
+# reads the tree as it comes from the parser, passes over them as if removed.
+cdef unsigned char _invisible_tag[256]
+
+
+cdef inline bint _is_invisible(cs_node *node) noexcept:
+    return node.type == CS_NODE_ELEMENT and node.local_name < 256 and _invisible_tag[node.local_name]
+
+
+cdef inline cs_node *_shown(cs_node *node) noexcept:
+    # ``node``, or the first sibling after it that is not invisible (NULL when none is).
+    while node != NULL and _is_invisible(node):
+        node = node.next
+    return node
+
+
+cdef inline cs_node *_shown_before(cs_node *node) noexcept:
+    # ``node``, or the first sibling before it that is not invisible.
+    while node != NULL and _is_invisible(node):
+        node = node.prev
+    return node
+
+
 cdef bint _after_space(cs_node *node) noexcept:
     # parse._after_space
-    cdef cs_node *prev = node.prev
+    cdef cs_node *prev = _shown_before(node.prev)
     while prev != NULL:
         if _is_empty_text(prev):
             return True
         if prev.type == CS_NODE_COMMENT:
-            prev = prev.prev
+            prev = _shown_before(prev.prev)
         elif prev.type == CS_NODE_ELEMENT:
-            prev = prev.last_child
+            prev = _shown_before(prev.last_child)
         else:
             return False
     return False
@@ -188,7 +212,7 @@ cdef void _text_pieces(cs_node *root, list pieces, bint skip_empty):
             chars = <cs_chardata *> node
             if chars.data.data != NULL and not (skip_empty and _is_empty_text(node)):
                 pieces.append(PyBytes_FromStringAndSize(<char *> chars.data.data, chars.data.length))
-        if node.first_child != NULL:
+        if node.first_child != NULL and not _is_invisible(node):
             node = node.first_child
             continue
         while node != root and node.next == NULL:
@@ -260,7 +284,7 @@ cdef Py_ssize_t _deep_text_length(cs_node *root) except -1:
                     _text_pieces(root, pieces, False)
                     return len(b"".join(pieces).decode("utf-8", "replace"))
                 total += part
-        if node.first_child != NULL:
+        if node.first_child != NULL and not _is_invisible(node):
             node = node.first_child
             continue
         while node != root and node.next == NULL:
@@ -301,8 +325,7 @@ cdef class Walker:
     cdef unsigned char heading_of[256]
     # per walk
     cdef list blocks, parts
-    cdef dict marks, names, steps
-    cdef bint own_marks  # no marks were given: read each element's attributes here
+    cdef dict names, steps
     cdef Py_ssize_t link_chars, last_link_pos
     cdef cs_node *last_link
     cdef cs_node *body
@@ -310,7 +333,7 @@ cdef class Walker:
     cdef int depth
 
     def __init__(
-        self, *, normalize_text, has_mojibake, Block, mark_of, static_names, headings, tag_kinds, inline, sectioning,
+        self, *, normalize_text, has_mojibake, Block, mark_of, invisible, static_names, headings, tag_kinds, inline, sectioning,
         path_stop, page_level, unbounded, spaces, share, text_id, a_id, br_id,
     ):
         self.normalize_text = normalize_text
@@ -332,30 +355,31 @@ cdef class Walker:
         self.a_id = a_id
         self.br_id = br_id
         for i in range(256):
+            _invisible_tag[i] = i in invisible
             self.is_inline[i] = i in inline
             self.is_sectioning[i] = i in sectioning
             self.is_path_stop[i] = i in path_stop
             self.has_kinds[i] = i in self.tag_kinds
             self.heading_of[i] = self.headings.get(i, 0)
-        for table in (inline, sectioning, path_stop, self.tag_kinds, self.headings):
+        for table in (inline, sectioning, path_stop, invisible, self.tag_kinds, self.headings):
             if any(not 0 <= i < CS_TAG_LAST_ENTRY for i in table):
                 raise ValueError("a tag table names an id past Lexbor's fixed ones")
         if text_id != _TEXT_TAG:
             raise ValueError(f"selectolax gives text nodes the tag id {text_id}, not {_TEXT_TAG}")
 
-    def walk(self, uintptr_t body_id, dict marks, object keep_alive):
+    def walk(self, uintptr_t body_id, object keep_alive):
         """The blocks of the body at ``body_id`` (a LexborNode's ``mem_id``; ``keep_alive`` is that node).
 
-        ``marks`` are parse._marks' furniture marks by ``mem_id``; with None the
-        walk reads them off each element's attributes itself (``mark_of`` judges
-        them), which spares the page's query the elements that carry a style or a role.
-        Each call walks with its own copy of the walker, so threads may share one.
+        The tree is read as the parser left it: the walk reads the furniture marks
+        off each element's attributes (``mark_of`` judges them) and passes over
+        invisible elements, the two things the Python scan does with a query
+        before its walk. Each call walks with its own copy of the walker, so
+        threads may share one.
         """
         cdef Walker run = <Walker> Walker.__new__(Walker)
         run.normalize_text = self.normalize_text
         run.has_mojibake = self.has_mojibake
         run.mark_of = self.mark_of
-        run.own_marks = marks is None
         run.Block = self.Block
         run.fast_blocks = self.fast_blocks
         run.static_names = self.static_names
@@ -375,7 +399,6 @@ cdef class Walker:
         memcpy(run.heading_of, self.heading_of, 256)
         run.blocks = []
         run.parts = []
-        run.marks = marks
         run.names = {}
         run.steps = {}
         run.link_chars = 0
@@ -535,6 +558,9 @@ cdef class Walker:
                 if _blank_bytes(chars.data.data, chars.data.length):
                     child = child.next
                     continue  # skipped, as node.iter(skip_empty=True) skips it
+            if _is_invisible(child):
+                child = child.next
+                continue
             tag_id = child.local_name
             if tag_id == self.text_id:
                 text = _text_of(child)
@@ -545,14 +571,9 @@ cdef class Walker:
                     self.link_chars += len(text.strip())
                 child = child.next
                 continue
-            if self.own_marks:
-                mark = (
-                    self._mark(child)
-                    if child.type == CS_NODE_ELEMENT and (<cs_element *> child).first_attr != NULL
-                    else None
-                )
-            else:
-                mark = self.marks.get(<uintptr_t> child) if self.marks else None
+            mark = (
+                self._mark(child) if child.type == CS_NODE_ELEMENT and (<cs_element *> child).first_attr != NULL else None
+            )
             if mark is None:
                 kinds = self.tag_kinds.get(tag_id) if tag_id < 256 and self.has_kinds[tag_id] else None
             else:
@@ -576,12 +597,12 @@ cdef class Walker:
                     self.link_chars += 1
                 elif parts and parts[-1][-1:] not in self.spaces and _after_space(child):
                     parts.append(" ")
-                first = child.first_child
+                first = _shown(child.first_child)
                 if first == NULL:
                     child = child.next
                     continue
                 before = len(parts)
-                if first.next == NULL and first.local_name == self.text_id:
+                if _shown(first.next) == NULL and first.local_name == self.text_id:
                     text = _text_of(first)
                     parts.append(text)
                     if in_link or is_a:
@@ -609,11 +630,11 @@ cdef class Walker:
                 child = child.next
                 continue
             level = (self.heading_of[tag_id] if tag_id < 256 else 0) or (0 if mark is None else mark[1]) or heading
-            first = child.first_child
+            first = _shown(child.first_child)
             if first == NULL:
                 child = child.next
                 continue
-            if first.next == NULL and first.local_name == self.text_id:
+            if _shown(first.next) == NULL and first.local_name == self.text_id:
                 text = _text_of(first)
                 parts.append(text)
                 if in_link:

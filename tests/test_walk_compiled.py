@@ -21,20 +21,17 @@ from selectolax.lexbor import LexborHTMLParser
 from support import CORPUS, SAMPLES
 
 from scraper import parse
-from scraper.parse import ParsedPage, _scan, _walk_python
+from scraper.blocks import Block
+from scraper.parse import ParsedPage, _compiled_blocks, _python_blocks, _scan
 
 BUILT = importlib.util.find_spec("scraper.walk_compiled") is not None
 pytestmark = pytest.mark.skipif(not BUILT, reason="the compiled walk was not built (no C compiler at install)")
 
 
-def _both(html: str | bytes) -> tuple[list[object], list[object]]:
-    """The compiled walk's blocks and the Python walk's, for one document."""
-    tree = LexborHTMLParser(html)
-    marks = _scan(tree, ParsedPage(kind="html", blocks=[])) or {}
-    body = tree.body
-    assert body is not None
+def _both(html: str | bytes) -> tuple[list[Block], list[Block]]:
+    """The compiled walk's blocks and the Python walk's, each on its own parse as parse_html reads it."""
     assert parse._COMPILED is not None
-    return parse._COMPILED.walk(body.mem_id, None, body), _walk_python(body, marks)
+    return _compiled_blocks(parse._COMPILED, html), _python_blocks(html)
 
 
 def test_compiled_walk_is_active() -> None:
@@ -88,6 +85,12 @@ def test_same_blocks_on_real_pages(path: Path) -> None:
         ),
         pytest.param("<body><p>CafÃ© <b>Ã©t</b>Ã©</p><aside>â€œQuotedâ€\x9d</aside></body>", id="mojibake"),
         pytest.param("<body></body>", id="empty"),
+        pytest.param(
+            "<body><p>a<script>var x = 1;</script>b</p><nav><style>p{}</style>Menu<noscript>No JS</noscript></nav>"
+            "<p><b>x</b><template><i>t</i></template> <i>y</i></p><div><svg><title>icon</title></svg></div>"
+            "<p>one <iframe src=a></iframe>\n<object>o</object>two</p><div>only <canvas>c</canvas></div></body>",
+            id="invisible-elements",
+        ),
     ],
 )
 def test_same_blocks_on_corner_cases(html: str | bytes) -> None:
@@ -96,15 +99,16 @@ def test_same_blocks_on_corner_cases(html: str | bytes) -> None:
 
 
 def test_deeper_than_the_compiled_walk_goes_falls_back_to_python() -> None:
-    html = "<body>" + "<div>" * 450 + "deep <b>text</b>" + "</div>" * 450 + "</body>"
+    html = "<body>" + "<div>" * 450 + "deep <b>text</b><script>x</script>" + "</div>" * 450 + "</body>"
     tree = LexborHTMLParser(html)
-    marks = _scan(tree, ParsedPage(kind="html", blocks=[])) or {}
+    _scan(tree, ParsedPage(kind="html", blocks=[]), for_compiled=True)
     body = tree.body
     assert body is not None and parse._COMPILED is not None
     with pytest.raises(parse._FALLBACK):
-        parse._COMPILED.walk(body.mem_id, marks, body)
-    blocks = parse._walk(tree, body, None)  # what parse_page calls: the Python walk takes over
-    assert blocks == _walk_python(body, marks)
+        parse._COMPILED.walk(body.mem_id, body)
+    # What parse_html calls: the Python walk takes over, after the scan's work it had left out.
+    blocks = parse._walk(tree, body, None)
+    assert blocks == _python_blocks(html)
     assert [b.text for b in blocks] == ["deep text"]
 
 
