@@ -2,17 +2,20 @@
 
 One command, one process::
 
-    python benchmarks/bench_clean.py [PAGES_DIR] [--repeat N] [--all]
+    python benchmarks/bench_clean.py [PAGES_DIR] [--repeat N] [--all] [--back-to-back]
 
 For each page it times (a) selectolax's bare ``LexborHTMLParser(data).body.text()``,
 the floor no HTML cleaner can beat, (b) our ``parse_page``, the first step of
 ``clean_page`` (decode, one Lexbor parse, the DOM walk into blocks, the embedded
 metadata), (c) our whole ``clean_page``, and (d) trafilatura's
 ``bare_extraction(..., with_metadata=True)``, the peer (skipped with a note when
-trafilatura is not installed: ``pip install -e '.[bench]'``). Every page is run
-once to warm up, then ``--repeat`` times; a page's time is the median of its
-runs, and ms/page is the mean of those over the pages. Peak RSS is the whole
-process's (``resource.getrusage``), read after each step, so it only grows.
+trafilatura is not installed: ``pip install -e '.[bench]'``). Each step first
+runs once over every page (the warm-up: caches, lazy imports), and the process's
+peak RSS (``resource.getrusage``) is read after each step's warm-up, so it only
+grows. Then, ``--repeat`` times, every page is run through every step in turn,
+so a slow spell on a shared machine falls on all the steps alike rather than on
+whichever step was running; a page's time in a step is the median of its runs,
+and ms/page is the mean of those over the pages.
 """
 
 from __future__ import annotations
@@ -91,18 +94,32 @@ def peer() -> Callable[[RawPage], Any] | None:
     return extract
 
 
-def time_step(step: Callable[[RawPage], Any], pages: list[RawPage], repeat: int) -> float:
-    """Mean over pages of the median of ``repeat`` timed runs, in seconds, after one warm-up."""
-    per_page = []
-    for page in pages:
-        step(page)  # warm-up: caches, lazy imports, first-call compilation
-        runs = []
-        for _ in range(repeat):
-            start = time.perf_counter()
-            step(page)
-            runs.append(time.perf_counter() - start)
-        per_page.append(statistics.median(runs))
-    return statistics.fmean(per_page)
+def time_steps(
+    steps: dict[str, Callable[[RawPage], Any]], pages: list[RawPage], repeat: int, *, back_to_back: bool = False
+) -> dict[str, float]:
+    """Per step, the mean over pages of the median of ``repeat`` timed runs, in seconds.
+
+    The runs are interleaved in rounds: in each of ``repeat`` rounds, each step
+    in turn runs once over every page, as a batch would. A page's bytes and tree
+    are as far out of the CPU's caches as in a real run, and a slow spell on a
+    shared machine falls on every step alike, not on whichever step ran then.
+    ``back_to_back`` runs one step at a time instead, each page ``repeat`` times
+    in a row (the method before 2026-11: its pages stay in the CPU's caches
+    between runs, which flatters the bare parse most, and its ratios drift with
+    the machine's load between steps).
+    """
+    runs: dict[str, list[list[float]]] = {name: [[] for _ in pages] for name in steps}
+    order = (
+        [(name, i) for name in steps for i in range(len(pages)) for _ in range(repeat)]
+        if back_to_back
+        else [(name, i) for _ in range(repeat) for name in steps for i in range(len(pages))]
+    )
+    for name, i in order:
+        step, page = steps[name], pages[i]
+        start = time.perf_counter()
+        step(page)
+        runs[name][i].append(time.perf_counter() - start)
+    return {name: statistics.fmean(statistics.median(r) for r in per_page) for name, per_page in runs.items()}
 
 
 def peak_rss_mb() -> float:
@@ -134,6 +151,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--all", action="store_true", help="time text dumps too (the floor and the peer still get their bytes)"
     )
+    parser.add_argument(
+        "--back-to-back",
+        action="store_true",
+        help="time one step at a time, each page's runs in a row, instead of interleaving the steps",
+    )
     args = parser.parse_args(argv)
     if not args.pages_dir.is_dir():
         print(f"bench_clean: error: no pages folder at {args.pages_dir}", file=sys.stderr)
@@ -146,7 +168,8 @@ def main(argv: list[str] | None = None) -> int:
     kind = "pages" if args.all else "HTML pages"
     print(
         f"{len(pages)} {kind} from {args.pages_dir} (mean {size_kb:.0f} KiB), "
-        f"1 warm-up + {args.repeat} timed runs each, median per page"
+        f"1 warm-up + {args.repeat} {'back-to-back' if args.back_to_back else 'interleaved'} timed runs each, "
+        "median per page"
     )
     print()
     print(f"{'step':<34} {'ms/page':>9} {'peak RSS MiB':>13}")
@@ -159,12 +182,22 @@ def main(argv: list[str] | None = None) -> int:
         ("ours: clean_page", ours),
         ("peer: trafilatura bare_extraction", peer()),
     ]
+    ready: dict[str, Callable[[RawPage], Any]] = {}
+    rss: dict[str, float] = {}
+    for name, step in steps:
+        if step is None:
+            continue
+        for page in pages:
+            step(page)  # the warm-up pass, which also shows each step's memory
+        ready[name] = step
+        rss[name] = peak_rss_mb()
+    timed = time_steps(ready, pages, args.repeat, back_to_back=args.back_to_back)
     for name, step in steps:
         if step is None:
             print(f"{name:<34} {'skipped: trafilatura not installed (pip install -e .[bench])'}")
             continue
-        rows[name] = time_step(step, pages, args.repeat) * 1000
-        print(f"{name:<34} {rows[name]:>9.2f} {peak_rss_mb():>13.0f}")
+        rows[name] = timed[name] * 1000
+        print(f"{name:<34} {rows[name]:>9.2f} {rss[name]:>13.0f}")
     print()
     bare, clean = rows["bare: selectolax body.text()"], rows["ours: clean_page"]
     vs_bare = clean / bare
