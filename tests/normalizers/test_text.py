@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from normalizers.text import fold, has_mojibake, normalize_text
 
@@ -98,3 +101,22 @@ def test_has_mojibake(text: str, expected: bool) -> None:
 def test_fold_equal(a: str, b: str) -> None:
     """Strings that differ only in case, spacing, quotes or punctuation fold equal."""
     assert fold(a) == fold(b)
+
+
+def _fold_by_definition(text: str) -> str:
+    # fold's definition as a regex substitution (its first, slower form): every run of
+    # non-word characters or underscores becomes one space, case folded.
+    return " ".join(re.sub(r"[\W_]+", " ", text.casefold()).split())
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.characters(blacklist_categories=["Cs"]), max_size=30))
+def test_fold_matches_its_definition(text: str) -> None:
+    assert fold.__wrapped__(text) == _fold_by_definition(text)
+
+
+@pytest.mark.parametrize(
+    "text", ["ASCII_only, with-punct 42!", "naïve—“quotes” ‘here’", "豆瓣评分：8.9", "ǅemal ß İ", ""]
+)
+def test_fold_matches_its_definition_on_examples(text: str) -> None:
+    assert fold.__wrapped__(text) == _fold_by_definition(text)
