@@ -293,6 +293,9 @@ def _walk(
 def _walk_python(body: LexborNode, marks: dict[int, tuple[tuple[str, ...], int]]) -> list[Block]:
     """One pass over the body, emitting blocks in document order.
 
+    ``scraper/walk_compiled.pyx`` follows this function line by line: a change
+    here is a change there (``tests/test_walk_compiled.py`` holds them together).
+
     A block is a run of text between two block-level boundaries (the start or
     end of any element that is not inline, a ``<br>``, a chrome element),
     tagged with the innermost block-level element around it. A chrome element
