@@ -171,6 +171,7 @@ def _position(blocks: list[Block], text: str) -> int:
 
 
 _ERROR_RULES = ("ui_residue:error_toast",)
+_SITE_CHROME = frozenset({"header", "nav", "footer"})  # where a site prints its own name
 _ERROR_HINT = re.compile(
     r"\b(oops\b|an? (unknown|unexpected) error|something went wrong|page not found|error 404|"
     r"une erreur (inconnue |inattendue )?(s'est produite|est survenue)|fehler ist aufgetreten|"
@@ -180,9 +181,19 @@ _ERROR_HINT = re.compile(
 
 
 def _reject_reason(
-    fused: Fused, structured: StructuredData, blocks: list[Block], removed: list[Removed], has_text: bool
+    fused: Fused,
+    structured: StructuredData,
+    blocks: list[Block],
+    removed: list[Removed],
+    has_text: bool,
+    site_blurb: bool = False,
 ) -> tuple[str, str] | None:
-    """Why this page holds no single book, or None when it does."""
+    """Why this page holds no single book, or None when it does.
+
+    ``site_blurb``: the only text is prose with no label saying it describes a
+    book (no "Synopsis" section, no structured data), under a title that is also
+    the whole of a header, nav or footer block: the site's own name and pitch.
+    """
     has_book_evidence = bool(fused.isbns or structured.is_book_page or fused.people or has_text)
     if structured.listed_items >= 3 and structured.book_items <= 1 and not fused.isbns:
         return "not_a_detail_page", f"the page lists {structured.listed_items} items and describes none"
@@ -199,6 +210,20 @@ def _reject_reason(
         return "no_title", "no title could be found on the page"
     if not blocks and not has_book_evidence:
         return "no_book", "the page holds no text once residue is removed"
+    # A title and nothing else a book record holds (no person, ISBN, publisher, date,
+    # page count, series, description or excerpt, no structured data calling it a
+    # book) is a page about something else: a search or series listing, a site's
+    # home page. Its title is a heading, not a book's. So is a site's name over its
+    # own pitch (a bare heading over a paragraph is still a book: "<h1>Mort</h1><p>...").
+    details = ("publisher", "published", "pages", "series")
+    if not (
+        fused.people
+        or fused.isbns
+        or structured.is_book_page
+        or any(fused.values.get(name) for name in details)
+        or (has_text and not site_blurb)
+    ):
+        return "no_book", "the page has a title but no author, ISBN, publisher, date or labelled description"
     return None
 
 
@@ -258,9 +283,18 @@ def clean_page(
     demote_uncredited(fused, prose)
     removed.extend(Removed("invalid_isbn", i) for i in fused.invalid_isbns)
 
-    description, _ = _choose_description(sections, candidates, cleaned.blocks, removed, fused.values.get("title", ""))
+    description, described_by = _choose_description(
+        sections, candidates, cleaned.blocks, removed, fused.values.get("title", "")
+    )
     excerpt = sections.get("excerpt") or None
-    reason = _reject_reason(fused, structured, cleaned.blocks, removed, bool(description or excerpt))
+    title = fused.values.get("title", "")
+    site_blurb = (
+        bool(description and title)
+        and described_by == "text"
+        and not excerpt
+        and fold(title) in {fold(b.text) for b in parsed.blocks if b.chrome in _SITE_CHROME}
+    )
+    reason = _reject_reason(fused, structured, cleaned.blocks, removed, bool(description or excerpt), site_blurb)
     if reason is not None:
         return Reject(source=source, input=page.uri, reason=reason[0], detail=reason[1], removed=_removals(removed))  # type: ignore[arg-type]
 

@@ -10,7 +10,11 @@ from scraper.records import Book, Reject
 from scraper.sources import RawPage
 
 SYNOPSIS = b"Death takes an apprentice, and the apprentice takes the job too far."
-MORT = b"<html><body><h1>Mort</h1><p>" + SYNOPSIS + b"</p>"
+MORT = b"<html><body><h1>Mort</h1><p>by Terry Pratchett</p><p>" + SYNOPSIS + b"</p>"
+BLURB = (
+    b"Death takes an apprentice, and the apprentice takes the job too far: a young man learns that the"
+    b" family business is not what anyone in the village thought it was."
+)
 
 # (bytes, declared kind, expected: "book" or the reject reason)
 OUTCOMES = [
@@ -22,6 +26,31 @@ OUTCOMES = [
     pytest.param(b'{"a": 1}', None, "no_book", id="json-object"),
     pytest.param(MORT, "html", "book", id="minimal-book"),
     pytest.param(MORT, None, "book", id="minimal-book-sniffed"),
+    # A title and nothing else a book record holds is a listing's or a site's heading.
+    pytest.param(b"<h1>Mort</h1><p>" + SYNOPSIS + b"</p>", "html", "no_book", id="title-and-a-line"),
+    pytest.param(
+        "<h1>Astérix</h1><ul>".encode()
+        + b"".join(b"<li><a href=/a%d>Album %d</a></li>" % (i, i) for i in range(8))
+        + b"</ul>",
+        "html",
+        "no_book",
+        id="series-listing",
+    ),
+    # A heading over an unlabelled paragraph long enough to describe is a book, unless
+    # the heading is the site's own name (its header says so) and the paragraph its pitch.
+    pytest.param(b"<h1>Mort</h1><p>" + BLURB + b"</p>", "html", "book", id="title-and-blurb"),
+    pytest.param(
+        b"<header>Mort</header><h1>Mort</h1><p>" + BLURB + b"</p><footer>(c) Mort.org</footer>",
+        "html",
+        "no_book",
+        id="site-name-and-pitch",
+    ),
+    pytest.param(
+        b'<head><meta property="og:type" content="book"></head><h1>Mort</h1><p>' + SYNOPSIS + b"</p>",
+        "html",
+        "book",
+        id="title-and-og-book",
+    ),
 ]
 
 # Bugs caught: pages that once went wrong. An implausible date is dropped, not

@@ -178,7 +178,7 @@ def test_rerun_skips_done_units_and_changed_input_is_redone(inputs: Path, batch_
     for name in ("page000.html", "page001.html"):
         (copy / name).write_bytes((inputs / name).read_bytes())
     first = run_local([str(copy)], output=out, rejects=None, job_dir=tmp_path / "job", config=config)
-    (copy / "page001.html").write_bytes(b"<html><h1>Changed Title</h1></html>")
+    (copy / "page001.html").write_bytes(b"<html><h1>Changed Title</h1><p>by Ann Author</p></html>")
     second = run_local([str(copy)], output=out, rejects=None, job_dir=tmp_path / "job", config=config)
     assert first.summary["run"]["documents_this_run"] == 2
     assert second.summary["run"]["documents_this_run"] == 2  # the group's key changed
