@@ -30,9 +30,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from selectolax.lexbor import LexborHTMLParser, LexborNode
+from selectolax.lexbor import LexborHTMLParser
 
-from scraper.parse import _SCAN_QUERY, parse_page
+from scraper.parse import _METADATA_QUERY, parse_page
 from scraper.pipeline import clean_page
 from scraper.sources import HTML_SUFFIXES, PAGE_SUFFIXES, RawPage, kind_from_suffix
 
@@ -49,27 +49,18 @@ def bare_text(page: RawPage) -> Any:
 
 
 def visit_floor(page: RawPage) -> Any:
-    """The floor of any cleaner written in Python on selectolax: parse, one query, touch every node.
+    """What a walk written in Python over selectolax's node API costs at least.
 
-    Not a cleaner: it builds no block and reads no text. It parses, runs one
-    Lexbor query (``parse_page`` runs one, for the metadata and furniture marks)
-    and visits each element and non-blank text node from Python, asking each its
-    tag, which is the least the DOM walk must do.
+    Not a cleaner: it builds no block and reads no text. It parses, runs the one
+    Lexbor query ``parse_page`` runs (for the metadata), and visits every node of
+    the body once from Python (``traverse``), asking each its tag: the least a
+    Python walk must do, and what the compiled walk spares.
     """
     tree = LexborHTMLParser(page.data)
-    tree.css(_SCAN_QUERY)
-    count = 0
-
-    def visit(node: LexborNode) -> None:
-        nonlocal count
-        for child in node.iter(include_text=True, skip_empty=True):
-            count += child.tag_id > 0
-            if child.first_child is not None:
-                visit(child)
-
-    if tree.body is not None:
-        visit(tree.body)
-    return count
+    tree.css(_METADATA_QUERY)
+    if tree.body is None:
+        return 0
+    return sum(node.tag_id > 0 for node in tree.body.traverse(include_text=True))
 
 
 def parse(page: RawPage) -> Any:
@@ -95,19 +86,27 @@ def peer() -> Callable[[RawPage], Any] | None:
 
 
 def clear_our_caches() -> None:
-    """Empty every cache in our packages (``functools.lru_cache`` and kin).
+    """Empty every memo cache in our packages (the bounded ``functools.lru_cache`` ones).
 
     Memoized helpers (``fold``, ``match_phrase``...) would otherwise answer the
     second run of a page from memory: with the same 40 pages run round after
-    round, that hid about half of ``clean_page``'s real cost. Each round starts
+    round, that hid about a third of ``clean_page``'s real cost. Each pass starts
     empty, like a fresh batch, and warms up as a batch does: over its own pages.
+    Unbounded caches (``functools.cache``) hold per-process setup, such as the
+    adapter registry, which a batch also builds once: they are kept.
     """
     for name, module in list(sys.modules.items()):
         if name.split(".")[0] not in {"scraper", "normalizers"}:
             continue
         for value in vars(module).values():
             clear = getattr(value, "cache_clear", None)
-            if callable(clear) and getattr(value, "__module__", None) == name:
+            parameters = getattr(value, "cache_parameters", None)
+            if (
+                callable(clear)
+                and callable(parameters)
+                and parameters().get("maxsize") is not None
+                and getattr(value, "__module__", None) == name
+            ):
                 clear()
 
 
@@ -117,8 +116,8 @@ def time_steps(
     """Per step, the mean over pages of the median of ``repeat`` timed runs, in seconds.
 
     The runs are interleaved in rounds: in each of ``repeat`` rounds, each step
-    in turn runs once over every page, as a batch would, starting with our
-    caches empty (``clear_our_caches``). A page's bytes and tree are as far out
+    in turn runs once over every page, as a batch would, and each such pass
+    starts with our caches empty (``clear_our_caches``). A page's bytes and tree are as far out
     of the CPU's caches as in a real run, and a slow spell on a shared machine
     falls on every step alike, not on whichever step ran then.
     ``back_to_back`` runs one step at a time instead, each page ``repeat`` times

@@ -9,9 +9,10 @@
  *   tag/tag.h             lxb_tag_data_t, dom/interfaces/attr.h lxb_dom_attr_data_t (first member only)
  *   dom/interfaces/node.h lxb_dom_node_t
  *   dom/interfaces/element.h, attr.h, character_data.h
- * The walk is switched on only when selectolax reports that Lexbor version and a
- * probe document reads the same through these structures as through
- * selectolax's own API (scraper/walk_compiled.pyx, `usable`).
+ * The walk is switched on only when selectolax reports that Lexbor version, a
+ * probe page's nodes read the same through these structures as through
+ * selectolax's API (Walker.reads_like), and the probe pages' blocks equal the
+ * Python walk's (scraper/parse.py, _compiled_walker).
  */
 #ifndef CATALOG_SCRAPER_LEXBOR_LAYOUT_H
 #define CATALOG_SCRAPER_LEXBOR_LAYOUT_H

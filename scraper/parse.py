@@ -279,7 +279,7 @@ def _walk(
     """
     if _COMPILED is not None:
         try:
-            blocks: list[Block] = _COMPILED.walk(body.mem_id, body)
+            blocks: list[Block] = _COMPILED.walk(body)
             return blocks
         except _FALLBACK:
             pass  # a tag or a depth it does not know: the Python walk gives the same blocks
@@ -531,7 +531,7 @@ def _compiled_blocks(walker: Any, html: str | bytes) -> list[Block]:
     """A compiled walker's blocks for a document, read as ``parse_html`` reads it."""
     tree = LexborHTMLParser(html)
     _scan(tree, ParsedPage(kind="html", blocks=[]), for_compiled=True)
-    blocks: list[Block] = walker.walk(tree.body.mem_id, tree.body) if tree.body is not None else []
+    blocks: list[Block] = walker.walk(tree.body) if tree.body is not None else []
     return blocks
 
 
@@ -544,8 +544,9 @@ def _compiled_walker() -> tuple[Any, type[Exception]]:
 
     None when the extension was not built (no C compiler at install), when
     selectolax bundles another Lexbor than the one its structures were copied
-    from, when ``CATALOG_SCRAPER_PURE_PYTHON`` is set, or when it reads a probe
-    page differently from the Python walk.
+    from, when ``CATALOG_SCRAPER_PURE_PYTHON`` is set, when it reads a probe
+    page's nodes differently from selectolax or its blocks differently from the
+    Python walk, or when anything in these checks raises.
     """
     if os.environ.get("CATALOG_SCRAPER_PURE_PYTHON"):
         return None, _NoFallback
@@ -555,35 +556,42 @@ def _compiled_walker() -> tuple[Any, type[Exception]]:
         return None, _NoFallback
     if (lexbor.LEXBOR_VERSION_MAJOR, lexbor.LEXBOR_VERSION_MINOR) != walk_compiled.LEXBOR_VERSION:
         return None, _NoFallback
-    probe = LexborHTMLParser("")
-    static_names = {}
-    for name in walk_compiled.LEXBOR_TAG_NAMES:
-        node = probe.create_node(name)
-        if node.tag == name:
-            static_names[node.tag_id] = name
-    walker = walk_compiled.Walker(
-        normalize_text=normalize_text,
-        has_mojibake=has_mojibake,
-        Block=Block,
-        mark_of=_mark,
-        invisible=_INVISIBLE_IDS,
-        static_names=static_names,
-        headings=_HEADING_IDS,
-        tag_kinds=_TAG_KIND_IDS,
-        inline=_INLINE_IDS,
-        sectioning=_SECTIONING_IDS,
-        path_stop=_PATH_STOP_IDS,
-        page_level=_PAGE_LEVEL_KINDS,
-        unbounded=_UNBOUNDED_KINDS,
-        spaces=_SPACES,
-        share=_WRAPPER_SHARE,
-        text_id=_TEXT_ID,
-        a_id=_A_ID,
-        br_id=_BR_ID,
-    )
-    for html in _PROBES:
-        if _compiled_blocks(walker, html) != _python_blocks(html):
+    try:
+        probe = LexborHTMLParser("")
+        static_names = {}
+        for name in walk_compiled.LEXBOR_TAG_NAMES:
+            node = probe.create_node(name)
+            if node.tag == name:
+                static_names[node.tag_id] = name
+        walker = walk_compiled.Walker(
+            normalize_text=normalize_text,
+            has_mojibake=has_mojibake,
+            Block=Block,
+            mark_of=_mark,
+            invisible=_INVISIBLE_IDS,
+            static_names=static_names,
+            headings=_HEADING_IDS,
+            tag_kinds=_TAG_KIND_IDS,
+            inline=_INLINE_IDS,
+            sectioning=_SECTIONING_IDS,
+            path_stop=_PATH_STOP_IDS,
+            page_level=_PAGE_LEVEL_KINDS,
+            unbounded=_UNBOUNDED_KINDS,
+            spaces=_SPACES,
+            share=_WRAPPER_SHARE,
+            text_id=_TEXT_ID,
+            a_id=_A_ID,
+            br_id=_BR_ID,
+        )
+        # First the structures, node by node against selectolax's answers; then the walk.
+        layout = LexborHTMLParser(_PROBES[0])
+        if layout.body is None or not all(walker.reads_like(node) for node in layout.body.traverse(include_text=True)):
             return None, _NoFallback
+        for html in _PROBES:
+            if _compiled_blocks(walker, html) != _python_blocks(html):
+                return None, _NoFallback
+    except Exception:  # any surprise here means: walk in Python
+        return None, _NoFallback
     return walker, walk_compiled.Fallback
 
 

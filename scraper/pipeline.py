@@ -335,8 +335,6 @@ def clean_page(
             original_title=fused.values.get("original_title"),
             url=fused.values.get("url") or page.url,
             source=source,
-            # Removals are built by our own steps: construct without re-validating
-            # thousands of them per page.
             removed=_removals(removed),
             provenance=tuple(fused.provenance),
         )

@@ -70,9 +70,10 @@ def _loads_tolerant(raw: str) -> list[Any]:
     try:
         # Most scripts are valid JSON: parse them as they are (orjson, several times
         # faster on hundreds of KB of app state), and only repair on failure. What
-        # orjson refuses and json takes (NaN, lone surrogates) goes the slow way, so
-        # nothing json could read is lost. (Integers past 64 bits come back as
-        # floats; no book field is that long: an EAN-13 as a number is 13 digits.)
+        # orjson refuses and json takes (NaN, lone surrogates) goes the slow way.
+        # One difference is kept: an integer past 64 bits comes back as a float,
+        # where json gives an int; no book field is that long (an EAN-13 as a
+        # number is 13 digits).
         return [orjson.loads(raw)]
     except ValueError:
         pass

@@ -67,12 +67,16 @@ cdef extern from "lexbor_layout.h":
 
 
 LEXBOR_VERSION = (CS_LEXBOR_MAJOR, CS_LEXBOR_MINOR)
-cdef uintptr_t _TEXT_TAG = 2  # LXB_TAG__TEXT, checked against selectolax when a Walker is made
+# LXB_TAG__TEXT, for the module-level text readers (a Walker's text_id is the same
+# id, checked against selectolax when the Walker is made).
+cdef uintptr_t _TEXT_TAG = 2
 cdef int _MAX_DEPTH = 400  # deeper than any real page; the Python walk decides what happens to such a document
 
 
-# The element names Lexbor 3.1 gives fixed tag ids (lexbor/tag/res.h), for the walk's name table.
+# Element names Lexbor 3.1 gives fixed tag ids (lexbor/tag/res.h), for the walk's name
+# table; a fixed id missing from it sends the page to the Python walk (Fallback).
 LEXBOR_TAG_NAMES = (
+    "fecomponenttransfer", "fediffuselighting", "fedisplacementmap", "fespecularlighting",
     "a", "abbr", "acronym", "address", "altglyph", "altglyphdef", "altglyphitem", "animatecolor",
     "animatemotion", "animatetransform", "annotation-xml", "applet", "area", "article", "aside", "audio",
     "b", "base", "basefont", "bdi", "bdo", "bgsound", "big", "blink", "blockquote", "body", "br", "button",
@@ -163,46 +167,46 @@ cdef inline bint _is_name(const unsigned char *name, size_t length, bytes expect
     return length == <size_t> len(expected) and memcmp(name, <const char *> expected, length) == 0
 
 
-# The invisible tags (script, style, template...) by id, set when a Walker is made. The
-# Python scan removes those elements before its walk; the compiled walk, which
-# reads the tree as it comes from the parser, passes over them as if removed.
-cdef unsigned char _invisible_tag[256]
+# ``hidden`` below is a Walker's table of the invisible tags (script, style,
+# template...) by id. The Python scan removes those elements before its walk; the
+# compiled walk, which reads the tree as it comes from the parser, passes over
+# them as if removed.
 
 
-cdef inline bint _is_invisible(cs_node *node) noexcept:
-    return node.type == CS_NODE_ELEMENT and node.local_name < 256 and _invisible_tag[node.local_name]
+cdef inline bint _is_invisible(cs_node *node, const unsigned char *hidden) noexcept:
+    return node.type == CS_NODE_ELEMENT and node.local_name < 256 and hidden[node.local_name]
 
 
-cdef inline cs_node *_shown(cs_node *node) noexcept:
+cdef inline cs_node *_shown(cs_node *node, const unsigned char *hidden) noexcept:
     # ``node``, or the first sibling after it that is not invisible (NULL when none is).
-    while node != NULL and _is_invisible(node):
+    while node != NULL and _is_invisible(node, hidden):
         node = node.next
     return node
 
 
-cdef inline cs_node *_shown_before(cs_node *node) noexcept:
+cdef inline cs_node *_shown_before(cs_node *node, const unsigned char *hidden) noexcept:
     # ``node``, or the first sibling before it that is not invisible.
-    while node != NULL and _is_invisible(node):
+    while node != NULL and _is_invisible(node, hidden):
         node = node.prev
     return node
 
 
-cdef bint _after_space(cs_node *node) noexcept:
+cdef bint _after_space(cs_node *node, const unsigned char *hidden) noexcept:
     # parse._after_space
-    cdef cs_node *prev = _shown_before(node.prev)
+    cdef cs_node *prev = _shown_before(node.prev, hidden)
     while prev != NULL:
         if _is_empty_text(prev):
             return True
         if prev.type == CS_NODE_COMMENT:
-            prev = _shown_before(prev.prev)
+            prev = _shown_before(prev.prev, hidden)
         elif prev.type == CS_NODE_ELEMENT:
-            prev = _shown_before(prev.last_child)
+            prev = _shown_before(prev.last_child, hidden)
         else:
             return False
     return False
 
 
-cdef void _text_pieces(cs_node *root, list pieces, bint skip_empty):
+cdef void _text_pieces(cs_node *root, list pieces, bint skip_empty, const unsigned char *hidden):
     # The text nodes under ``root`` in document order, as LexborNode.text(deep=True) reads them:
     # every node with the text tag id, except those without data and, with skip_empty, blank ones.
     cdef cs_node *node = root.first_child
@@ -212,7 +216,7 @@ cdef void _text_pieces(cs_node *root, list pieces, bint skip_empty):
             chars = <cs_chardata *> node
             if chars.data.data != NULL and not (skip_empty and _is_empty_text(node)):
                 pieces.append(PyBytes_FromStringAndSize(<char *> chars.data.data, chars.data.length))
-        if node.first_child != NULL and not _is_invisible(node):
+        if node.first_child != NULL and not _is_invisible(node, hidden):
             node = node.first_child
             continue
         while node != root and node.next == NULL:
@@ -267,7 +271,7 @@ cdef Py_ssize_t _utf8_length(const unsigned char *data, size_t length) noexcept:
     return count
 
 
-cdef Py_ssize_t _deep_text_length(cs_node *root) except -1:
+cdef Py_ssize_t _deep_text_length(cs_node *root, const unsigned char *hidden) except -1:
     # len(LexborNode.text(deep=True)), counted without building the string while the text is valid UTF-8.
     cdef cs_node *node = root.first_child
     cdef cs_chardata *chars
@@ -281,10 +285,10 @@ cdef Py_ssize_t _deep_text_length(cs_node *root) except -1:
                 part = _utf8_length(chars.data.data, chars.data.length)
                 if part < 0:
                     pieces = []
-                    _text_pieces(root, pieces, False)
+                    _text_pieces(root, pieces, False, hidden)
                     return len(b"".join(pieces).decode("utf-8", "replace"))
                 total += part
-        if node.first_child != NULL and not _is_invisible(node):
+        if node.first_child != NULL and not _is_invisible(node, hidden):
             node = node.first_child
             continue
         while node != root and node.next == NULL:
@@ -295,10 +299,10 @@ cdef Py_ssize_t _deep_text_length(cs_node *root) except -1:
     return total
 
 
-cdef str _joined_text(cs_node *root, bint skip_empty):
+cdef str _joined_text(cs_node *root, bint skip_empty, const unsigned char *hidden):
     # LexborNode.text(deep=True, separator=" ", skip_empty=skip_empty)
     cdef list pieces = []
-    _text_pieces(root, pieces, skip_empty)
+    _text_pieces(root, pieces, skip_empty, hidden)
     if not pieces:
         return ""
     return b" ".join(pieces).decode("utf-8", "replace")
@@ -323,6 +327,7 @@ cdef class Walker:
     cdef unsigned char is_path_stop[256]
     cdef unsigned char has_kinds[256]
     cdef unsigned char heading_of[256]
+    cdef unsigned char is_invisible[256]
     # per walk
     cdef list blocks, parts
     cdef dict names, steps
@@ -341,7 +346,7 @@ cdef class Walker:
         self.mark_of = mark_of
         self.Block = Block
         fields = getattr(Block, "__dataclass_fields__", {})
-        self.fast_blocks = tuple(fields) == _BLOCK_FIELDS and all(
+        self.fast_blocks = tuple(fields) == _BLOCK_FIELDS and not hasattr(Block, "__post_init__") and all(
             fields[name].default == default for name, default in zip(_BLOCK_FIELDS[6:], ("", "", False))
         )
         self.static_names = dict(static_names)
@@ -354,28 +359,32 @@ cdef class Walker:
         self.text_id = text_id
         self.a_id = a_id
         self.br_id = br_id
+        for table in (inline, sectioning, path_stop, invisible, self.tag_kinds, self.headings):
+            if any(not 0 <= i < CS_TAG_LAST_ENTRY for i in table):
+                raise ValueError("a tag table names an id past Lexbor's fixed ones")
         for i in range(256):
-            _invisible_tag[i] = i in invisible
+            self.is_invisible[i] = i in invisible
             self.is_inline[i] = i in inline
             self.is_sectioning[i] = i in sectioning
             self.is_path_stop[i] = i in path_stop
             self.has_kinds[i] = i in self.tag_kinds
             self.heading_of[i] = self.headings.get(i, 0)
-        for table in (inline, sectioning, path_stop, invisible, self.tag_kinds, self.headings):
-            if any(not 0 <= i < CS_TAG_LAST_ENTRY for i in table):
-                raise ValueError("a tag table names an id past Lexbor's fixed ones")
         if text_id != _TEXT_TAG:
             raise ValueError(f"selectolax gives text nodes the tag id {text_id}, not {_TEXT_TAG}")
 
-    def walk(self, uintptr_t body_id, object keep_alive):
-        """The blocks of the body at ``body_id`` (a LexborNode's ``mem_id``; ``keep_alive`` is that node).
+    def walk(self, object body):
+        """The blocks under ``body``, a selectolax LexborNode (an element).
 
-        The tree is read as the parser left it: the walk reads the furniture marks
+        The node is held for the whole walk, and it holds its document: no
+        pointer read here can outlive the tree. The tree is read as the parser left it: the walk reads the furniture marks
         off each element's attributes (``mark_of`` judges them) and passes over
         invisible elements, the two things the Python scan does with a query
         before its walk. Each call walks with its own copy of the walker, so
         threads may share one.
         """
+        cdef uintptr_t body_id = body.mem_id
+        if body_id == 0 or not body.is_element_node:
+            raise ValueError("walk() takes an element of a live selectolax tree")
         cdef Walker run = <Walker> Walker.__new__(Walker)
         run.normalize_text = self.normalize_text
         run.has_mojibake = self.has_mojibake
@@ -383,7 +392,6 @@ cdef class Walker:
         run.Block = self.Block
         run.fast_blocks = self.fast_blocks
         run.static_names = self.static_names
-        run.headings = self.headings
         run.tag_kinds = self.tag_kinds
         run.page_level = self.page_level
         run.unbounded = self.unbounded
@@ -397,6 +405,7 @@ cdef class Walker:
         memcpy(run.is_path_stop, self.is_path_stop, 256)
         memcpy(run.has_kinds, self.has_kinds, 256)
         memcpy(run.heading_of, self.heading_of, 256)
+        memcpy(run.is_invisible, self.is_invisible, 256)
         run.blocks = []
         run.parts = []
         run.names = {}
@@ -429,6 +438,35 @@ cdef class Walker:
         PyObject_GenericSetAttr(block, "value", "")
         PyObject_GenericSetAttr(block, "expander_after", False)
         return block
+
+    def reads_like(self, object node):
+        """True when this module reads ``node`` (a LexborNode) as selectolax does.
+
+        Compares the pointers and ids the walk reads (first child, next sibling,
+        parent, tag id, node type, a text node's text) with selectolax's own
+        answers, before any page is trusted to it: a Lexbor whose structures were
+        laid out differently fails here, at fields inside the node, rather than
+        by following a wrong pointer.
+        """
+        cdef cs_node *raw = <cs_node *> (<uintptr_t> node.mem_id)
+        if raw == NULL:
+            return False
+        for field, other in (
+            (<uintptr_t> raw.first_child, node.first_child),
+            (<uintptr_t> raw.next, node.next),
+            (<uintptr_t> raw.parent, node.parent),
+        ):
+            if field != (0 if other is None else other.mem_id):
+                return False
+        if raw.local_name != node.tag_id:
+            return False
+        if raw.type != (CS_NODE_TEXT if node.is_text_node else CS_NODE_ELEMENT if node.is_element_node else raw.type):
+            return False
+        if node.is_text_node and _text_of(raw) != (node.text_content or ""):
+            return False
+        if node.is_element_node and self._tag(raw) != node.tag:
+            return False
+        return True
 
     cdef object _mark(self, cs_node *node):
         # parse._mark(tag, attributes), given only the attributes it reads; None when the
@@ -478,7 +516,7 @@ cdef class Walker:
         tag_id = (<cs_element *> node).qualified_name
         if tag_id == 0:
             tag_id = node.local_name
-        if tag_id < CS_TAG_LAST_ENTRY:
+        if tag_id <= CS_TAG_LAST_ENTRY:  # LAST_ENTRY itself names no tag (Lexbor gives NULL)
             found = self.static_names.get(tag_id)
             if found is None:
                 raise Fallback(f"tag id {tag_id} has no name in the table")
@@ -509,18 +547,18 @@ cdef class Walker:
                 continue
             if kind not in self.unbounded:
                 if self.limit < 0:
-                    self.limit = self.share * max(_deep_text_length(self.body), 1)
+                    self.limit = self.share * max(_deep_text_length(self.body, self.is_invisible), 1)
                 if length < 0:
-                    length = _deep_text_length(node)
+                    length = _deep_text_length(node, self.is_invisible)
                 if length > self.limit:
                     continue
             return kind
         return ""
 
     cdef str _spaced_text(self, cs_node *node):
-        cdef str text = _joined_text(node, True)
+        cdef str text = _joined_text(node, True, self.is_invisible)
         if self.has_mojibake(text):
-            return _joined_text(node, False)
+            return _joined_text(node, False, self.is_invisible)
         return text
 
     cdef int _flush(self, cs_node *block, str name, int heading) except -1:
@@ -558,13 +596,13 @@ cdef class Walker:
                 if _blank_bytes(chars.data.data, chars.data.length):
                     child = child.next
                     continue  # skipped, as node.iter(skip_empty=True) skips it
-            if _is_invisible(child):
+            if _is_invisible(child, self.is_invisible):
                 child = child.next
                 continue
             tag_id = child.local_name
             if tag_id == self.text_id:
                 text = _text_of(child)
-                if parts and text[:1] not in self.spaces and parts[-1][-1:] not in self.spaces and _after_space(child):
+                if parts and text[:1] not in self.spaces and parts[-1][-1:] not in self.spaces and _after_space(child, self.is_invisible):
                     parts.append(" ")
                 parts.append(text)
                 if in_link:
@@ -595,14 +633,14 @@ cdef class Walker:
                     parts[-1] = parts[-1].rstrip()
                     parts.append("; ")
                     self.link_chars += 1
-                elif parts and parts[-1][-1:] not in self.spaces and _after_space(child):
+                elif parts and parts[-1][-1:] not in self.spaces and _after_space(child, self.is_invisible):
                     parts.append(" ")
-                first = _shown(child.first_child)
+                first = _shown(child.first_child, self.is_invisible)
                 if first == NULL:
                     child = child.next
                     continue
                 before = len(parts)
-                if _shown(first.next) == NULL and first.local_name == self.text_id:
+                if _shown(first.next, self.is_invisible) == NULL and first.local_name == self.text_id:
                     text = _text_of(first)
                     parts.append(text)
                     if in_link or is_a:
@@ -630,11 +668,11 @@ cdef class Walker:
                 child = child.next
                 continue
             level = (self.heading_of[tag_id] if tag_id < 256 else 0) or (0 if mark is None else mark[1]) or heading
-            first = _shown(child.first_child)
+            first = _shown(child.first_child, self.is_invisible)
             if first == NULL:
                 child = child.next
                 continue
-            if _shown(first.next) == NULL and first.local_name == self.text_id:
+            if _shown(first.next, self.is_invisible) == NULL and first.local_name == self.text_id:
                 text = _text_of(first)
                 parts.append(text)
                 if in_link:

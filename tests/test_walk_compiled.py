@@ -105,7 +105,7 @@ def test_deeper_than_the_compiled_walk_goes_falls_back_to_python() -> None:
     body = tree.body
     assert body is not None and parse._COMPILED is not None
     with pytest.raises(parse._FALLBACK):
-        parse._COMPILED.walk(body.mem_id, body)
+        parse._COMPILED.walk(body)
     # What parse_html calls: the Python walk takes over, after the scan's work it had left out.
     blocks = parse._walk(tree, body, None)
     assert blocks == _python_blocks(html)
@@ -136,6 +136,25 @@ _PIECE = st.one_of(
 def test_same_blocks_on_generated_markup(pieces: list[str]) -> None:
     compiled, python = _both("<body>" + "".join(pieces) + "</body>")
     assert compiled == python
+
+
+def test_walk_refuses_what_is_not_a_live_element() -> None:
+    assert parse._COMPILED is not None
+    tree = LexborHTMLParser("<p>x</p>")
+    text = tree.css_first("p").first_child  # type: ignore[union-attr]
+    with pytest.raises((ValueError, AttributeError, TypeError)):
+        parse._COMPILED.walk(text)
+    with pytest.raises((ValueError, AttributeError, TypeError)):
+        parse._COMPILED.walk(0)
+
+
+def test_reads_nodes_as_selectolax_does() -> None:
+    assert parse._COMPILED is not None
+    tree = LexborHTMLParser(parse._PROBES[0])
+    assert tree.body is not None
+    nodes = list(tree.body.traverse(include_text=True))
+    assert len(nodes) > 40
+    assert all(parse._COMPILED.reads_like(node) for node in nodes)
 
 
 def test_threads_share_one_walker() -> None:
