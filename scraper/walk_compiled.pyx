@@ -570,7 +570,10 @@ cdef class Walker:
             return 0
         chars = self.link_chars
         self.link_chars = 0
-        text = self.normalize_text(raw)
+        if raw.isascii() and "&" not in raw and "\x00" not in raw:
+            text = " ".join(raw.split())  # normalize_text's own first case, without the call
+        else:
+            text = self.normalize_text(raw)
         if not text:
             return 0
         density = min(1.0, chars / max(len(raw.strip()), 1))
