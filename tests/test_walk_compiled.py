@@ -11,6 +11,9 @@ walk must be active: a silent fall back to Python would hide a broken build.
 from __future__ import annotations
 
 import importlib.util
+import os
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -155,6 +158,23 @@ def test_reads_nodes_as_selectolax_does() -> None:
     nodes = list(tree.body.traverse(include_text=True))
     assert len(nodes) > 40
     assert all(parse._COMPILED.reads_like(node) for node in nodes)
+
+
+def test_pure_python_mode_gives_the_same_records() -> None:
+    # CATALOG_SCRAPER_PURE_PYTHON (and an install without a compiler) take the Python walk:
+    # the whole command's output must not change.
+    pages = [str(p) for p in sorted(SAMPLES.rglob("*.htm*"))]
+    env = {**os.environ, "CATALOG_SCRAPER_PURE_PYTHON": "1"}
+    code = "import scraper.parse as p, sys; sys.exit(0 if p._COMPILED is None else 3)"
+    assert subprocess.run([sys.executable, "-c", code], env=env, check=False).returncode == 0
+    runs = [
+        subprocess.run(
+            [sys.executable, "-m", "scraper", "clean", "-q", *pages], env=e, capture_output=True, check=True
+        ).stdout
+        for e in (env, dict(os.environ))
+    ]
+    assert runs[0] == runs[1]
+    assert runs[0].count(b"\n") >= 10
 
 
 def test_threads_share_one_walker() -> None:
