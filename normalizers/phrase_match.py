@@ -26,7 +26,7 @@ from typing import Any
 
 from normalizers.rules.phrases import PhraseRule
 
-__all__ = ["PhraseMatcher", "first_chars"]
+__all__ = ["PhraseMatcher", "first_chars", "last_chars"]
 
 _sre: Any
 _sre_parse: Any
@@ -63,6 +63,20 @@ def first_chars(pattern: str) -> First:
     >>> first_chars(r".*error"), first_chars(r"(more)?"), first_chars(r"\\w+ more")
     (None, None, None)
     """
+    return _edge_chars(pattern, last=False)
+
+
+def last_chars(pattern: str) -> First:
+    """What a match of ``pattern`` can end with, as :func:`first_chars` says what it begins with.
+
+    >>> chars, classes = last_chars(r".*\\ball rights reserved\\.?"); sorted(chars), sorted(classes)
+    (['.', 'd'], [])
+    >>> last_chars(r"more.*")
+    """
+    return _edge_chars(pattern, last=True)
+
+
+def _edge_chars(pattern: str, *, last: bool) -> First:
     if _sre_parse is None:
         return None
     try:
@@ -74,7 +88,7 @@ def first_chars(pattern: str) -> First:
     chars: set[str] = set()
     classes: set[str] = set()
     try:
-        if _sequence(list(parsed), chars, classes):
+        if _sequence(list(parsed), chars, classes, last):
             return None  # it can match the empty string
     except _Anything:
         return None
@@ -85,13 +99,14 @@ class _Anything(Exception):
     """A branch that may begin with any character."""
 
 
-def _sequence(items: Sequence[tuple[Any, Any]], chars: set[str], classes: set[str]) -> bool:
-    # Adds what a run of nodes can begin with; True when the whole run can match nothing.
-    return all(_node(op, av, chars, classes) for op, av in items)
+def _sequence(items: Sequence[tuple[Any, Any]], chars: set[str], classes: set[str], last: bool) -> bool:
+    # Adds what a run of nodes can begin (or with ``last``, end) with; True when the
+    # whole run can match nothing.
+    return all(_node(op, av, chars, classes, last) for op, av in (reversed(items) if last else items))
 
 
-def _node(op: Any, av: Any, chars: set[str], classes: set[str]) -> bool:
-    # Adds what one node can begin with; True when it can match nothing.
+def _node(op: Any, av: Any, chars: set[str], classes: set[str], last: bool) -> bool:
+    # Adds what one node can begin (or end) with; True when it can match nothing.
     if op is _sre.LITERAL:
         chars.add(chr(av))
         return False
@@ -111,15 +126,15 @@ def _node(op: Any, av: Any, chars: set[str], classes: set[str]) -> bool:
     if op is _sre.SUBPATTERN:
         if av[1] & re.IGNORECASE:
             raise _Anything
-        return _sequence(list(av[3]), chars, classes)
+        return _sequence(list(av[3]), chars, classes, last)
     if op is _sre.BRANCH:
         empty = False
         for branch in av[1]:
-            empty = _sequence(list(branch), chars, classes) or empty
+            empty = _sequence(list(branch), chars, classes, last) or empty
         return empty
     if op in _REPEATS:
         low, _high, body = av
-        return _sequence(list(body), chars, classes) or low == 0
+        return _sequence(list(body), chars, classes, last) or low == 0
     if op is _sre.AT:  # ^, $, \\b: match no character
         return True
     raise _Anything  # any character, a negated literal, a back-reference, a look-around
@@ -140,39 +155,60 @@ def compile_rules(rules: Iterable[PhraseRule], categories: Sequence[str]) -> re.
 
 
 class PhraseMatcher:
-    """``fullmatch`` over whole blocks, as the full alternation of ``rules`` would do it, but faster."""
+    """``fullmatch`` over whole blocks, as the full alternation of ``rules`` would do it, but faster.
+
+    A block is tried against the rules its first character allows. The rules that
+    may begin with anything ("``.*all rights reserved\\.?``" runs its ``.*`` over
+    the whole block) are tried only when the block's last character is one they
+    can end with.
+    """
 
     def __init__(self, rules: Sequence[PhraseRule]) -> None:
+        self.rules = list(rules)
         self.categories = list(dict.fromkeys(rule.category for rule in rules))
         self.full = compile_rules(rules, self.categories)
-        starts = [first_chars(rule.pattern) for rule in rules]
+        self._starts = [first_chars(rule.pattern) for rule in rules]
+        # Each rule that may begin with anything gets a bit; a block's tail mask has the
+        # bits of those that can end with its last character.
+        self._bit = {i: 1 << n for n, i in enumerate(i for i, first in enumerate(self._starts) if first is None)}
+        ends = {i: last_chars(self.rules[i].pattern) for i in self._bit}
+        # A last character no rule names: the rules that may end with anything, or with a class.
+        self._tail_other = sum(bit for i, bit in self._bit.items() if (end := ends[i]) is None or end[1])
+        self._tails: dict[str, int] = {}
+        for char in set().union(*(end[0] for end in ends.values() if end is not None)):
+            self._tails[char] = sum(
+                bit
+                for i, bit in self._bit.items()
+                if (end := ends[i]) is None or char in end[0] or any(_CLASS_TEST[name](char) for name in end[1])
+            )
+        self._named = frozenset().union(*(first[0] for first in self._starts if first is not None))
+        self._compiled: dict[tuple[int, ...], re.Pattern[str]] = {}
+        self._patterns: dict[tuple[str | None, int], re.Pattern[str] | None] = {}
 
-        def could_begin(first: First, char: str | None) -> bool:
-            # char None stands for every character no rule names.
-            if first is None:
-                return True
-            chars, classes = first
-            if char is None:
-                return bool(classes)
-            return char in chars or any(_CLASS_TEST[name](char) for name in classes)
+    def _could_match(self, i: int, char: str | None, tail: int) -> bool:
+        # char None stands for every first character no rule names.
+        first = self._starts[i]
+        if first is None:
+            return bool(tail & self._bit[i])
+        chars, classes = first
+        if char is None:
+            return bool(classes)
+        return char in chars or any(_CLASS_TEST[name](char) for name in classes)
 
-        compiled: dict[tuple[int, ...], re.Pattern[str]] = {}
-
-        def pattern_for(char: str | None) -> re.Pattern[str] | None:
-            picked = tuple(i for i, first in enumerate(starts) if could_begin(first, char))
-            if not picked:
-                return None
-            if picked not in compiled:
-                compiled[picked] = compile_rules([rules[i] for i in picked], self.categories)
-            return compiled[picked]
-
-        named = sorted(set().union(*(first[0] for first in starts if first is not None)))
-        self._by_first = {char: pattern for char in named if (pattern := pattern_for(char)) is not None}
-        self._other = pattern_for(None)
+    def _pattern(self, char: str | None, tail: int) -> re.Pattern[str] | None:
+        picked = tuple(i for i in range(len(self.rules)) if self._could_match(i, char, tail))
+        if picked and picked not in self._compiled:
+            self._compiled[picked] = compile_rules([self.rules[i] for i in picked], self.categories)
+        pattern = self._patterns[char, tail] = self._compiled[picked] if picked else None
+        return pattern
 
     def fullmatch(self, text: str) -> re.Match[str] | None:
-        """The full alternation's ``fullmatch(text)``, trying only the branches ``text[0]`` allows."""
+        """The full alternation's ``fullmatch(text)``, trying only the branches ``text`` allows."""
         if not text:
             return self.full.fullmatch(text)
-        pattern = self._by_first.get(text[0], self._other)
+        key = (text[0] if text[0] in self._named else None, self._tails.get(text[-1], self._tail_other))
+        try:
+            pattern = self._patterns[key]
+        except KeyError:
+            pattern = self._pattern(*key)
         return pattern.fullmatch(text) if pattern is not None else None
