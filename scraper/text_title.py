@@ -178,6 +178,29 @@ def _copyright_holders(blocks: list[Block]) -> set[str]:
     return owners
 
 
+_PROSE_LIMIT = 200_000  # characters of the page's prose searched for a title's words
+
+
+def _folded_prose(blocks: list[Block], limit: int) -> str:
+    """The page's long blocks folded and joined, cut at ``limit`` characters.
+
+    Folding stops once the limit is reached: a review dump's later pages would be cut anyway.
+
+    >>> blocks = [Block("x" * 151), Block("short"), Block("Y" * 151), Block("z" * 151)]
+    >>> _folded_prose(blocks, 200) == ("x" * 151 + " " + "y" * 151)[:200]
+    True
+    """
+    parts: list[str] = []
+    size = -1
+    for block in blocks:
+        if len(block.text) > _LONG:
+            parts.append(fold(block.text))
+            size += len(parts[-1]) + 1
+            if size >= limit:
+                break
+    return " ".join(parts)[:limit]
+
+
 def _scored_lines(blocks: list[Block], people: set[str]) -> dict[str, _Line]:
     window = blocks[:_WINDOW]
     # The record's byline comes first; later ones belong to reviews and lists.
@@ -188,7 +211,7 @@ def _scored_lines(blocks: list[Block], people: set[str]) -> dict[str, _Line]:
     folded = [fold(b.text) for b in head]
     exact = Counter(f for f, b in zip(folded, head, strict=True) if len(b.text) <= _LONG)
     short = [f for f, b in zip(folded, head, strict=True) if len(b.text) <= _LONG * 2]
-    prose = " ".join(fold(b.text) for b in blocks if len(b.text) > _LONG)[:200_000]
+    prose = _folded_prose(blocks, _PROSE_LIMIT)
     # A value of another field ("Product Type: Books", "Langue: nl") is not the title.
     values = {fold(b.value) for b in blocks if b.label and field_for_label(b.label) != "title"}
     owners = _copyright_holders(blocks)
