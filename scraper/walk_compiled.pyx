@@ -206,6 +206,16 @@ cdef bint _after_space(cs_node *node, const unsigned char *hidden) noexcept:
     return False
 
 
+cdef inline cs_node *_following(cs_node *node, cs_node *root, const unsigned char *hidden) noexcept:
+    # The node after ``node`` in document order under ``root`` (NULL past the last),
+    # not entering invisible elements: the order LexborNode.text(deep=True) reads in.
+    if node.first_child != NULL and not _is_invisible(node, hidden):
+        return node.first_child
+    while node != root and node.next == NULL:
+        node = node.parent
+    return NULL if node == root else node.next
+
+
 cdef void _text_pieces(cs_node *root, list pieces, bint skip_empty, const unsigned char *hidden):
     # The text nodes under ``root`` in document order, as LexborNode.text(deep=True) reads them:
     # every node with the text tag id, except those without data and, with skip_empty, blank ones.
@@ -216,14 +226,7 @@ cdef void _text_pieces(cs_node *root, list pieces, bint skip_empty, const unsign
             chars = <cs_chardata *> node
             if chars.data.data != NULL and not (skip_empty and _is_empty_text(node)):
                 pieces.append(PyBytes_FromStringAndSize(<char *> chars.data.data, chars.data.length))
-        if node.first_child != NULL and not _is_invisible(node, hidden):
-            node = node.first_child
-            continue
-        while node != root and node.next == NULL:
-            node = node.parent
-        if node == root:
-            break
-        node = node.next
+        node = _following(node, root, hidden)
 
 
 cdef Py_ssize_t _utf8_length(const unsigned char *data, size_t length) noexcept:
@@ -288,14 +291,7 @@ cdef Py_ssize_t _deep_text_length(cs_node *root, const unsigned char *hidden) ex
                     _text_pieces(root, pieces, False, hidden)
                     return len(b"".join(pieces).decode("utf-8", "replace"))
                 total += part
-        if node.first_child != NULL and not _is_invisible(node, hidden):
-            node = node.first_child
-            continue
-        while node != root and node.next == NULL:
-            node = node.parent
-        if node == root:
-            break
-        node = node.next
+        node = _following(node, root, hidden)
     return total
 
 
