@@ -307,15 +307,21 @@ cdef str _joined_text(cs_node *root, bint skip_empty, const unsigned char *hidde
 # --- the walk ----------------------------------------------------------------------
 
 
+cdef str _step(str tag, cs_node *node):
+    # parse._step: "tag.first-class"
+    cls = _attribute(node, CS_ATTR_CLASS)
+    return f"{tag}.{cls.split()[0]}" if cls and cls.strip() else tag
+
+
 cdef class Walker:
     """The compiled walk, configured once with the Python walk's tables and helpers."""
 
     cdef object normalize_text, has_mojibake, Block, mark_of
     cdef bint fast_blocks  # Block is the 9-field frozen dataclass this module knows how to fill
-    cdef dict static_names, headings, tag_kinds
+    cdef dict static_names, tag_kinds
     cdef frozenset page_level, unbounded, spaces
     cdef double share
-    cdef uintptr_t text_id, a_id, br_id
+    cdef uintptr_t a_id, br_id
     # The tables above as flags by tag id, for the fixed ids (ids from CS_TAG_LAST_ENTRY on
     # are custom elements: boxes, never inline, headings, sectioning or furniture by tag).
     cdef unsigned char is_inline[256]
@@ -324,14 +330,6 @@ cdef class Walker:
     cdef unsigned char has_kinds[256]
     cdef unsigned char heading_of[256]
     cdef unsigned char is_invisible[256]
-    # per walk
-    cdef list blocks, parts
-    cdef dict names, steps
-    cdef Py_ssize_t link_chars, last_link_pos
-    cdef cs_node *last_link
-    cdef cs_node *body
-    cdef double limit
-    cdef int depth
 
     def __init__(
         self, *, normalize_text, has_mojibake, Block, mark_of, invisible, static_names, headings, tag_kinds, inline, sectioning,
@@ -346,16 +344,14 @@ cdef class Walker:
             fields[name].default == default for name, default in zip(_BLOCK_FIELDS[6:], ("", "", False))
         )
         self.static_names = dict(static_names)
-        self.headings = dict(headings)
         self.tag_kinds = dict(tag_kinds)
         self.page_level = frozenset(page_level)
         self.unbounded = frozenset(unbounded)
         self.spaces = frozenset(spaces)
         self.share = share
-        self.text_id = text_id
         self.a_id = a_id
         self.br_id = br_id
-        for table in (inline, sectioning, path_stop, invisible, self.tag_kinds, self.headings):
+        for table in (inline, sectioning, path_stop, invisible, self.tag_kinds, headings):
             if any(not 0 <= i < CS_TAG_LAST_ENTRY for i in table):
                 raise ValueError("a tag table names an id past Lexbor's fixed ones")
         for i in range(256):
@@ -364,7 +360,7 @@ cdef class Walker:
             self.is_sectioning[i] = i in sectioning
             self.is_path_stop[i] = i in path_stop
             self.has_kinds[i] = i in self.tag_kinds
-            self.heading_of[i] = self.headings.get(i, 0)
+            self.heading_of[i] = headings.get(i, 0)
         if text_id != _TEXT_TAG:
             raise ValueError(f"selectolax gives text nodes the tag id {text_id}, not {_TEXT_TAG}")
 
@@ -372,46 +368,25 @@ cdef class Walker:
         """The blocks under ``body``, a selectolax LexborNode (an element).
 
         The node is held for the whole walk, and it holds its document: no
-        pointer read here can outlive the tree. The tree is read as the parser left it: the walk reads the furniture marks
-        off each element's attributes (``mark_of`` judges them) and passes over
-        invisible elements, the two things the Python scan does with a query
-        before its walk. Each call walks with its own copy of the walker, so
-        threads may share one.
+        pointer read here can outlive the tree. The tree is read as the parser
+        left it: the walk reads the furniture marks off each element's
+        attributes (``mark_of`` judges them) and passes over invisible
+        elements, the two things the Python scan does with a query before its
+        walk. Each call has its own state (a ``_Walk``), so threads may share
+        one walker.
         """
         cdef uintptr_t body_id = body.mem_id
         if body_id == 0 or not body.is_element_node:
             raise ValueError("walk() takes an element of a live selectolax tree")
-        cdef Walker run = <Walker> Walker.__new__(Walker)
-        run.normalize_text = self.normalize_text
-        run.has_mojibake = self.has_mojibake
-        run.mark_of = self.mark_of
-        run.Block = self.Block
-        run.fast_blocks = self.fast_blocks
-        run.static_names = self.static_names
-        run.tag_kinds = self.tag_kinds
-        run.page_level = self.page_level
-        run.unbounded = self.unbounded
-        run.spaces = self.spaces
-        run.share = self.share
-        run.text_id = self.text_id
-        run.a_id = self.a_id
-        run.br_id = self.br_id
-        memcpy(run.is_inline, self.is_inline, 256)
-        memcpy(run.is_sectioning, self.is_sectioning, 256)
-        memcpy(run.is_path_stop, self.is_path_stop, 256)
-        memcpy(run.has_kinds, self.has_kinds, 256)
-        memcpy(run.heading_of, self.heading_of, 256)
-        memcpy(run.is_invisible, self.is_invisible, 256)
+        cdef _Walk run = _Walk.__new__(_Walk)
+        run.cfg = self
         run.blocks = []
         run.parts = []
         run.names = {}
         run.steps = {}
-        run.link_chars = 0
         run.last_link_pos = -1
-        run.last_link = NULL
         run.body = <cs_node *> body_id
         run.limit = -1.0
-        run.depth = 0
         run._walk(run.body, 0, NULL, "body", False, False)
         if run.parts:
             run._flush(NULL, "body", 0)
@@ -520,42 +495,51 @@ cdef class Walker:
         name = cs_dynamic_name(tag_id, &length)
         return PyUnicode_DecodeUTF8(<char *> name, length, "replace")
 
-    cdef str _step(self, str tag, cs_node *node):
-        cls = _attribute(node, CS_ATTR_CLASS)
-        return f"{tag}.{cls.split()[0]}" if cls and cls.strip() else tag
-
-    cdef str _path_of(self, cs_node *node, str name):
-        cdef str step = self._step(name, node)
-        cdef cs_node *parent = node.parent
-        if parent == NULL or (parent.local_name < 256 and self.is_path_stop[parent.local_name]):
-            return step
-        key = <uintptr_t> parent
-        parent_step = self.steps.get(key)
-        if parent_step is None:
-            tag = self._tag(parent)
-            parent_step = self.steps[key] = self._step(tag or "", parent)
-        return f"{parent_step}>{step}"
-
-    cdef str _chrome_kind(self, cs_node *node, tuple kinds, bint in_section):
-        cdef Py_ssize_t length = -1
-        for kind in kinds:
-            if in_section and kind in self.page_level:
-                continue
-            if kind not in self.unbounded:
-                if self.limit < 0:
-                    self.limit = self.share * max(_deep_text_length(self.body, self.is_invisible), 1)
-                if length < 0:
-                    length = _deep_text_length(node, self.is_invisible)
-                if length > self.limit:
-                    continue
-            return kind
-        return ""
-
     cdef str _spaced_text(self, cs_node *node):
         cdef str text = _joined_text(node, True, self.is_invisible)
         if self.has_mojibake(text):
             return _joined_text(node, False, self.is_invisible)
         return text
+
+
+cdef class _Walk:
+    """One walk's state; the settings are its walker's (``cfg``)."""
+
+    cdef Walker cfg
+    cdef list blocks, parts
+    cdef dict names, steps  # tag id -> name; parent element -> its path step
+    cdef Py_ssize_t link_chars, last_link_pos
+    cdef cs_node *last_link
+    cdef cs_node *body
+    cdef double limit
+    cdef int depth
+
+    cdef str _path_of(self, cs_node *node, str name):
+        cdef str step = _step(name, node)
+        cdef cs_node *parent = node.parent
+        if parent == NULL or (parent.local_name < 256 and self.cfg.is_path_stop[parent.local_name]):
+            return step
+        key = <uintptr_t> parent
+        parent_step = self.steps.get(key)
+        if parent_step is None:
+            tag = self.cfg._tag(parent)
+            parent_step = self.steps[key] = _step(tag or "", parent)
+        return f"{parent_step}>{step}"
+
+    cdef str _chrome_kind(self, cs_node *node, tuple kinds, bint in_section):
+        cdef Py_ssize_t length = -1
+        for kind in kinds:
+            if in_section and kind in self.cfg.page_level:
+                continue
+            if kind not in self.cfg.unbounded:
+                if self.limit < 0:
+                    self.limit = self.cfg.share * max(_deep_text_length(self.body, self.cfg.is_invisible), 1)
+                if length < 0:
+                    length = _deep_text_length(node, self.cfg.is_invisible)
+                if length > self.limit:
+                    continue
+            return kind
+        return ""
 
     cdef int _flush(self, cs_node *block, str name, int heading) except -1:
         cdef list parts = self.parts
@@ -569,11 +553,11 @@ cdef class Walker:
         if raw.isascii() and "&" not in raw and "\x00" not in raw:
             text = " ".join(raw.split())  # normalize_text's own first case, without the call
         else:
-            text = self.normalize_text(raw)
+            text = self.cfg.normalize_text(raw)
         if not text:
             return 0
         density = min(1.0, chars / max(len(raw.strip()), 1))
-        self.blocks.append(self._block(text, name, heading, "", density, "" if block == NULL else self._path_of(block, name)))
+        self.blocks.append(self.cfg._block(text, name, heading, "", density, "" if block == NULL else self._path_of(block, name)))
         return 0
 
     cdef int _walk(
@@ -595,13 +579,13 @@ cdef class Walker:
                 if _blank_bytes(chars.data.data, chars.data.length):
                     child = child.next
                     continue  # skipped, as node.iter(skip_empty=True) skips it
-            if _is_invisible(child, self.is_invisible):
+            if _is_invisible(child, self.cfg.is_invisible):
                 child = child.next
                 continue
             tag_id = child.local_name
-            if tag_id == self.text_id:
+            if tag_id == _TEXT_TAG:
                 text = _text_of(child)
-                if parts and text[:1] not in self.spaces and parts[-1][-1:] not in self.spaces and _after_space(child, self.is_invisible):
+                if parts and text[:1] not in self.cfg.spaces and parts[-1][-1:] not in self.cfg.spaces and _after_space(child, self.cfg.is_invisible):
                     parts.append(" ")
                 parts.append(text)
                 if in_link:
@@ -609,10 +593,10 @@ cdef class Walker:
                 child = child.next
                 continue
             mark = (
-                self._mark(child) if child.type == CS_NODE_ELEMENT and (<cs_element *> child).first_attr != NULL else None
+                self.cfg._mark(child) if child.type == CS_NODE_ELEMENT and (<cs_element *> child).first_attr != NULL else None
             )
             if mark is None:
-                kinds = self.tag_kinds.get(tag_id) if tag_id < 256 and self.has_kinds[tag_id] else None
+                kinds = self.cfg.tag_kinds.get(tag_id) if tag_id < 256 and self.cfg.has_kinds[tag_id] else None
             else:
                 kinds = mark[0]
             if kinds:
@@ -620,26 +604,26 @@ cdef class Walker:
                 if kind:
                     if parts:
                         self._flush(block, block_name, heading)
-                    text = self.normalize_text(self._spaced_text(child))
+                    text = self.cfg.normalize_text(self.cfg._spaced_text(child))
                     if text:
-                        tag = self._tag(child)
-                        self.blocks.append(self._block(text, tag or "div", 0, kind, 0.0, self._path_of(child, tag or "")))
+                        tag = self.cfg._tag(child)
+                        self.blocks.append(self.cfg._block(text, tag or "div", 0, kind, 0.0, self._path_of(child, tag or "")))
                     child = child.next
                     continue
-            if tag_id < 256 and self.is_inline[tag_id]:
-                is_a = tag_id == self.a_id
+            if tag_id < 256 and self.cfg.is_inline[tag_id]:
+                is_a = tag_id == self.cfg.a_id
                 if is_a and parts and self.last_link_pos == len(parts) and self._other_target(child):
                     parts[-1] = parts[-1].rstrip()
                     parts.append("; ")
                     self.link_chars += 1
-                elif parts and parts[-1][-1:] not in self.spaces and _after_space(child, self.is_invisible):
+                elif parts and parts[-1][-1:] not in self.cfg.spaces and _after_space(child, self.cfg.is_invisible):
                     parts.append(" ")
-                first = _shown(child.first_child, self.is_invisible)
+                first = _shown(child.first_child, self.cfg.is_invisible)
                 if first == NULL:
                     child = child.next
                     continue
                 before = len(parts)
-                if _shown(first.next, self.is_invisible) == NULL and first.local_name == self.text_id:
+                if _shown(first.next, self.cfg.is_invisible) == NULL and first.local_name == _TEXT_TAG:
                     text = _text_of(first)
                     parts.append(text)
                     if in_link or is_a:
@@ -653,7 +637,7 @@ cdef class Walker:
                 continue
             name = self.names.get(tag_id, "")
             if name == "":
-                name = self.names[tag_id] = self._tag(child)
+                name = self.names[tag_id] = self.cfg._tag(child)
             if name is None or name[0] in "#-":
                 child = child.next
                 continue
@@ -663,15 +647,15 @@ cdef class Walker:
                     self.last_link_pos = -1
                 else:
                     self._flush(block, block_name, heading)
-            if tag_id == self.br_id:
+            if tag_id == self.cfg.br_id:
                 child = child.next
                 continue
-            level = (self.heading_of[tag_id] if tag_id < 256 else 0) or (0 if mark is None else mark[1]) or heading
-            first = _shown(child.first_child, self.is_invisible)
+            level = (self.cfg.heading_of[tag_id] if tag_id < 256 else 0) or (0 if mark is None else mark[1]) or heading
+            first = _shown(child.first_child, self.cfg.is_invisible)
             if first == NULL:
                 child = child.next
                 continue
-            if _shown(first.next, self.is_invisible) == NULL and first.local_name == self.text_id:
+            if _shown(first.next, self.cfg.is_invisible) == NULL and first.local_name == _TEXT_TAG:
                 text = _text_of(first)
                 parts.append(text)
                 if in_link:
@@ -679,7 +663,7 @@ cdef class Walker:
                 self._flush(child, name, level)
                 child = child.next
                 continue
-            self._walk(child, level, child, name, in_link, in_section or (tag_id < 256 and self.is_sectioning[tag_id]))
+            self._walk(child, level, child, name, in_link, in_section or (tag_id < 256 and self.cfg.is_sectioning[tag_id]))
             if parts:
                 self._flush(child, name, level)
             child = child.next
