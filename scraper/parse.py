@@ -220,10 +220,6 @@ def _mark(tag: str | None, attrs: Mapping[str, str | None]) -> tuple[tuple[str, 
     return (kinds, level) if kinds or level else None
 
 
-def _mark_candidates(nodes: list[LexborNode]) -> list[tuple[LexborNode, dict[str, str | None]]]:
-    return [(node, node.attributes) for node in nodes]
-
-
 def _marks(candidates: list[tuple[LexborNode, dict[str, str | None]]]) -> dict[int, tuple[tuple[str, ...], int]]:
     """Elements (by ``mem_id``) whose attributes make them furniture or a heading (see ``_mark``).
 
@@ -285,7 +281,7 @@ def _walk(
             pass  # a tag or a depth it does not know: the Python walk gives the same blocks
     if marks is None:
         # The scan left the marks and the invisible elements to the compiled walk.
-        marks = _marks(_mark_candidates(tree.css(_MARK_QUERY)))
+        marks = _marks([(node, node.attributes) for node in tree.css(_MARK_QUERY)])
         _remove_invisible(tree.css(_INVISIBLE_QUERY))
     return _walk_python(body, marks)
 
