@@ -1,8 +1,9 @@
-"""Build the optional compiled DOM walk (scraper/walk_compiled.pyx); everything else is in pyproject.toml.
+"""Build the optional compiled parts (the DOM walk, text tidying); everything else is in pyproject.toml.
 
 The extension is optional: when it cannot be built (no C compiler, say) the
 install goes on without it, with a warning, and ``scraper.parse`` walks the
-DOM in Python: the same blocks, about 1.4 ms a page slower.
+DOM in Python (``normalizers.text`` tidies text in Python): the same blocks,
+a few milliseconds a page slower.
 """
 
 import sys
@@ -35,7 +36,7 @@ class OptionalBuildExt(build_ext):
     @staticmethod
     def _skip(exc: Exception) -> None:
         print(
-            f"warning: the compiled DOM walk was not built ({exc}); catalog-scraper will walk pages in Python",
+            f"warning: a compiled part was not built ({exc}); catalog-scraper will do its work in Python",
             file=sys.stderr,
         )
 
@@ -46,7 +47,10 @@ except ImportError:  # building without the build requirements (pyproject.toml n
     extensions = []
 else:
     extensions = cythonize(
-        [Extension("scraper.walk_compiled", ["scraper/walk_compiled.pyx"], include_dirs=["scraper"])],
+        [
+            Extension("scraper.walk_compiled", ["scraper/walk_compiled.pyx"], include_dirs=["scraper"]),
+            Extension("normalizers.text_compiled", ["normalizers/text_compiled.pyx"]),
+        ],
         language_level=3,
         quiet=True,
     )

@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import functools
 import html
+import importlib
+import os
 import re
 import unicodedata
+from collections.abc import Callable
 
 import ftfy
 
@@ -44,6 +47,24 @@ def has_mojibake(text: str) -> bool:
     return _MOJIBAKE.search(text) is not None
 
 
+def _compiled_tidy() -> Callable[[str], str | None] | None:
+    """``text_compiled.tidy`` (the common case in one pass, in C), or None to tidy in Python.
+
+    None when the extension was not built (no C compiler at install) or
+    ``CATALOG_SCRAPER_PURE_PYTHON`` is set.
+    """
+    if os.environ.get("CATALOG_SCRAPER_PURE_PYTHON"):
+        return None
+    try:
+        tidy: Callable[[str], str | None] = importlib.import_module("normalizers.text_compiled").tidy
+    except (ImportError, AttributeError):
+        return None
+    return tidy
+
+
+_TIDY = _compiled_tidy()
+
+
 def normalize_text(text: str, *, keep_paragraphs: bool = False, check_mojibake: bool = True) -> str:
     """Repair and tidy one run of text.
 
@@ -66,8 +87,18 @@ def normalize_text(text: str, *, keep_paragraphs: bool = False, check_mojibake: 
     """
     if not text:
         return ""
-    if not keep_paragraphs and text.isascii() and "&" not in text and "\x00" not in text:
-        return " ".join(text.split())  # plain ASCII: nothing to repair but the spacing
+    if not keep_paragraphs:
+        if _TIDY is not None:
+            tidied = _TIDY(text)  # None when the text may need a repair
+            if tidied is not None:
+                return tidied
+        elif text.isascii() and "&" not in text and "\x00" not in text:
+            return " ".join(text.split())  # plain ASCII: nothing to repair but the spacing
+    return _repair(text, keep_paragraphs, check_mojibake)
+
+
+def _repair(text: str, keep_paragraphs: bool, check_mojibake: bool) -> str:
+    # normalize_text's full path, in Python: every repair its text may need.
     if check_mojibake and has_mojibake(text):
         text = ftfy.fix_text(text, uncurl_quotes=False, normalization="NFC")
     for _ in range(3):  # double-escaped text ("&amp;#39;") needs more than one pass

@@ -23,6 +23,7 @@ from typing import Any
 from selectolax import lexbor
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from normalizers import text as text_module
 from normalizers.text import fold, has_mojibake, normalize_text
 from scraper.blocks import Block
 from scraper.decode import declared_charset, decode_bytes, sniff_kind
@@ -561,6 +562,7 @@ def _compiled_walker() -> tuple[Any, type[Exception]]:
                 static_names[node.tag_id] = name
         walker = walk_compiled.Walker(
             normalize_text=normalize_text,
+            tidy=text_module._TIDY,
             has_mojibake=has_mojibake,
             Block=Block,
             mark_of=_mark,

@@ -18,7 +18,7 @@ that page in Python.
 
 from libc.stdint cimport uint64_t, uintptr_t
 from libc.string cimport memcmp, memcpy
-from cpython.unicode cimport PyUnicode_DecodeUTF8
+from cpython.unicode cimport PyUnicode_DecodeASCII, PyUnicode_DecodeUTF8
 from cpython.bytes cimport PyBytes_FromStringAndSize
 from cpython.object cimport PyObject_GenericSetAttr
 
@@ -307,16 +307,45 @@ cdef str _joined_text(cs_node *root, bint skip_empty, const unsigned char *hidde
 # --- the walk ----------------------------------------------------------------------
 
 
+cdef inline bint _ascii_space(unsigned char c) noexcept:
+    # what str.split() splits on, among ASCII characters
+    return c == 0x20 or 0x09 <= c <= 0x0D or 0x1C <= c <= 0x1F
+
+
 cdef str _step(str tag, cs_node *node):
-    # parse._step: "tag.first-class"
-    cls = _attribute(node, CS_ATTR_CLASS)
-    return f"{tag}.{cls.split()[0]}" if cls and cls.strip() else tag
+    # parse._step: "tag.first-class". The first class is cut from the attribute's
+    # bytes when they are ASCII; other values take the Python expression.
+    cdef cs_attr *attr = (<cs_element *> node).first_attr if node.type == CS_NODE_ELEMENT else NULL
+    cdef cs_attr *found = NULL
+    cdef const unsigned char *data
+    cdef size_t length, i, start
+    while attr != NULL:
+        if _attr_id(attr) == CS_ATTR_CLASS:
+            found = attr  # the last one, as _attribute reads it
+        attr = attr.next
+    if found == NULL or found.value == NULL or found.value.data == NULL:
+        return tag
+    data = found.value.data
+    length = found.value.length
+    for i in range(length):
+        if data[i] >= 0x80:
+            cls = _decode_str(found.value)
+            return f"{tag}.{cls.split()[0]}" if cls.strip() else tag
+    start = 0
+    while start < length and _ascii_space(data[start]):
+        start += 1
+    if start == length:
+        return tag
+    i = start
+    while i < length and not _ascii_space(data[i]):
+        i += 1
+    return tag + "." + PyUnicode_DecodeASCII(<char *> data + start, i - start, NULL)
 
 
 cdef class Walker:
     """The compiled walk, configured once with the Python walk's tables and helpers."""
 
-    cdef object normalize_text, has_mojibake, Block, mark_of
+    cdef object normalize_text, tidy, has_mojibake, Block, mark_of
     cdef bint fast_blocks  # Block is the 9-field frozen dataclass this module knows how to fill
     cdef dict static_names, tag_kinds
     cdef frozenset page_level, unbounded, spaces
@@ -332,10 +361,11 @@ cdef class Walker:
     cdef unsigned char is_invisible[256]
 
     def __init__(
-        self, *, normalize_text, has_mojibake, Block, mark_of, invisible, static_names, headings, tag_kinds, inline, sectioning,
+        self, *, normalize_text, tidy, has_mojibake, Block, mark_of, invisible, static_names, headings, tag_kinds, inline, sectioning,
         path_stop, page_level, unbounded, spaces, share, text_id, a_id, br_id,
     ):
         self.normalize_text = normalize_text
+        self.tidy = tidy
         self.has_mojibake = has_mojibake
         self.mark_of = mark_of
         self.Block = Block
@@ -495,6 +525,14 @@ cdef class Walker:
         name = cs_dynamic_name(tag_id, &length)
         return PyUnicode_DecodeUTF8(<char *> name, length, "replace")
 
+    cdef str _normalized(self, str raw):
+        # normalize_text(raw), its common case (tidy) without the Python call
+        if self.tidy is not None:
+            text = self.tidy(raw)
+            if text is not None:
+                return text
+        return self.normalize_text(raw)
+
     cdef str _spaced_text(self, cs_node *node):
         cdef str text = _joined_text(node, True, self.is_invisible)
         if self.has_mojibake(text):
@@ -550,10 +588,7 @@ cdef class _Walk:
             return 0
         chars = self.link_chars
         self.link_chars = 0
-        if raw.isascii() and "&" not in raw and "\x00" not in raw:
-            text = " ".join(raw.split())  # normalize_text's own first case, without the call
-        else:
-            text = self.cfg.normalize_text(raw)
+        text = self.cfg._normalized(raw)
         if not text:
             return 0
         density = min(1.0, chars / max(len(raw.strip()), 1))
@@ -604,7 +639,7 @@ cdef class _Walk:
                 if kind:
                     if parts:
                         self._flush(block, block_name, heading)
-                    text = self.cfg.normalize_text(self.cfg._spaced_text(child))
+                    text = self.cfg._normalized(self.cfg._spaced_text(child))
                     if text:
                         tag = self.cfg._tag(child)
                         self.blocks.append(self.cfg._block(text, tag or "div", 0, kind, 0.0, self._path_of(child, tag or "")))

@@ -89,6 +89,11 @@ def test_same_blocks_on_real_pages(path: Path) -> None:
         pytest.param("<body><p>CafÃ© <b>Ã©t</b>Ã©</p><aside>â€œQuotedâ€\x9d</aside></body>", id="mojibake"),
         pytest.param("<body></body>", id="empty"),
         pytest.param(
+            "<body><div class='\u00a0wide\u3000x'><p class=' \x0c first second'>a</p><p class='  '>b</p>"
+            "<p class=''>c</p><p class='caf\u00e9 y' class=ignored>d</p><p class='\x1ctab\tz'>e</p></div></body>",
+            id="class-values",
+        ),
+        pytest.param(
             "<body><p>a<script>var x = 1;</script>b</p><nav><style>p{}</style>Menu<noscript>No JS</noscript></nav>"
             "<p><b>x</b><template><i>t</i></template> <i>y</i></p><div><svg><title>icon</title></svg></div>"
             "<p>one <iframe src=a></iframe>\n<object>o</object>two</p><div>only <canvas>c</canvas></div></body>",

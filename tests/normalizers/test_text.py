@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import importlib.util
 import re
 import unicodedata
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from support import CORPUS, SAMPLES
 
+from normalizers import text
 from normalizers.text import fold, has_mojibake, normalize_text
 
 # (raw, repaired)
@@ -120,3 +123,78 @@ def test_fold_matches_its_definition(text: str) -> None:
 )
 def test_fold_matches_its_definition_on_examples(text: str) -> None:
     assert fold.__wrapped__(text) == _fold_by_definition(text)
+
+
+# --- the compiled common case (normalizers/text_compiled.pyx) --------------------
+
+TIDY_BUILT = importlib.util.find_spec("normalizers.text_compiled") is not None
+needs_tidy = pytest.mark.skipif(not TIDY_BUILT, reason="text_compiled was not built (no C compiler at install)")
+
+
+@needs_tidy
+def test_compiled_tidy_is_active() -> None:
+    # The CI installs with a C compiler: a silent fall back to Python would hide a broken build.
+    assert text._TIDY is not None
+
+
+def _tidy_agrees(raw: str) -> None:
+    """tidy gives the Python path's answer, or None; None only where a repair may be needed."""
+    tidied = text._TIDY(raw) if text._TIDY is not None else None
+    expected = text._repair(raw, False, True)
+    if tidied is None:
+        assert (
+            "&" in raw
+            or "Ã" in raw
+            or "Â" in raw
+            or "â" in raw
+            or not unicodedata.is_normalized("NFC", text._INVISIBLE.sub("", raw))
+        ), raw
+    else:
+        assert tidied == expected, raw
+
+
+@needs_tidy
+@pytest.mark.parametrize(
+    "raw", [r for r, _ in REPAIRS] + ["  a  b ", "x\u200b y", "\x00a\x1cb", "日本\u3000語 ", "x\u2000y", "â™ â\u00ad€"]
+)
+def test_compiled_tidy_agrees_on_examples(raw: str) -> None:
+    _tidy_agrees(raw)
+
+
+@needs_tidy
+@pytest.mark.parametrize(
+    "raw, tidied",
+    [
+        ("  lots   of\tspace \n", "lots of space"),
+        ("soft\u00adhy\u200bphen", "softhyphen"),
+        ("Caf\u00e9 in Z\u00fcrich", "Caf\u00e9 in Z\u00fcrich"),
+        ("ch\u00e2teau \u2122", "ch\u00e2teau \u2122"),  # an â before no €: not mojibake
+        ("Tom &amp; Jerry", None),
+        ("Caf\u00c3\u00a9", None),
+        ("\u00e2\u00ad\u20ac", None),  # dropping the soft hyphen would make "â€"
+        ("Cafe\u0301", None),  # not NFC
+    ],
+)
+def test_compiled_tidy_answers(raw: str, tidied: str | None) -> None:
+    assert text._TIDY is not None
+    assert text._TIDY(raw) == tidied
+
+
+_TRICKY = "&ÃÂâ€\u00ad\u200b\u200e\u202b\u2060\ufeff\x00 \t\n\u3000\u2000\u0301\u0303Aae"
+
+
+@needs_tidy
+@settings(max_examples=1000, deadline=None)
+@given(st.text(alphabet=st.one_of(st.sampled_from(_TRICKY), st.characters(blacklist_categories=["Cs"])), max_size=40))
+def test_compiled_tidy_agrees_with_python(raw: str) -> None:
+    _tidy_agrees(raw)
+
+
+@needs_tidy
+def test_compiled_tidy_agrees_on_corpus_text() -> None:
+    pages = sorted((CORPUS / "pages").glob("*.txt")) + sorted(SAMPLES.rglob("*.txt"))
+    if not pages:
+        pytest.skip("no text pages found")
+    for path in pages:
+        for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+            _tidy_agrees(line)
