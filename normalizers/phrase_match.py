@@ -26,7 +26,7 @@ from typing import Any
 
 from normalizers.rules.phrases import PhraseRule
 
-__all__ = ["PhraseMatcher", "first_chars", "last_chars"]
+__all__ = ["PhraseMatcher", "first_chars", "last_chars", "needles"]
 
 _sre: Any
 _sre_parse: Any
@@ -74,6 +74,83 @@ def last_chars(pattern: str) -> First:
     >>> last_chars(r"more.*")
     """
     return _edge_chars(pattern, last=True)
+
+
+_MAX_NEEDLES = 16  # a required part with more spellings than this is not worth checking
+_MAX_CLASS = 8  # a class of at most this many characters spells out into a required part
+
+
+def needles(pattern: str) -> frozenset[str] | None:
+    """Strings at least one of which is in every match of ``pattern``, or None when none are known.
+
+    Read off the pattern's mandatory parts: a run of literals (spelled out
+    through small classes), or the union of one such part from each branch of a
+    mandatory group. Of the candidates, the one whose shortest string is
+    longest wins: it is the rarest in ordinary text.
+
+    >>> sorted(needles(r".*\\b(earns? from qualifying|may earn a (small )?fee|affiliate (links?|fees))\\b.*"))
+    [' from qualifying', 'affiliate ', 'may earn a ']
+    >>> sorted(needles(r"[^>]{1,40}( [›>] [^>]{1,40}){2,}"))
+    [' > ', ' › ']
+    >>> needles(r".*"), needles(r"(more)?")
+    (None, None)
+    """
+    if _sre_parse is None:
+        return None
+    try:
+        parsed = _sre_parse.parse(pattern)
+    except (re.error, RecursionError):
+        return None
+    if parsed.state.flags & (re.IGNORECASE | re.VERBOSE):
+        return None
+    return _required(list(parsed))
+
+
+def _required(items: Sequence[tuple[Any, Any]]) -> frozenset[str] | None:
+    # The best required part of a run of nodes (see ``needles``).
+    candidates: list[frozenset[str]] = []
+    run: set[str] = {""}
+
+    def close_run() -> None:
+        nonlocal run
+        if run != {""}:
+            candidates.append(frozenset(run))
+        run = {""}
+
+    for op, av in items:
+        spelled = _spelled(op, av)
+        if spelled is not None and len(run) * len(spelled) <= _MAX_NEEDLES:
+            run = {head + char for head in run for char in spelled}
+            continue
+        close_run()
+        if spelled is not None:
+            run = set(spelled)  # too many spellings with what came before: a new run
+            continue
+        inner: frozenset[str] | None = None
+        if op is _sre.SUBPATTERN and not av[1] & re.IGNORECASE:
+            inner = _required(list(av[3]))
+        elif op is _sre.BRANCH:
+            parts = [_required(list(branch)) for branch in av[1]]
+            if all(part is not None for part in parts):
+                union = frozenset().union(*(part for part in parts if part is not None))
+                inner = union if len(union) <= _MAX_NEEDLES else None
+        elif op in _REPEATS and av[0] >= 1:
+            inner = _required(list(av[2]))
+        if inner is not None:
+            candidates.append(inner)
+    close_run()
+    if not candidates:
+        return None
+    return max(candidates, key=lambda part: (min(map(len, part)), -len(part)))
+
+
+def _spelled(op: Any, av: Any) -> list[str] | None:
+    # The characters one node matches, when it is a literal or a small class of literals.
+    if op is _sre.LITERAL:
+        return [chr(av)]
+    if op is _sre.IN and len(av) <= _MAX_CLASS and all(item_op is _sre.LITERAL for item_op, _ in av):
+        return [chr(item_av) for _, item_av in av]
+    return None
 
 
 def _edge_chars(pattern: str, *, last: bool) -> First:
@@ -157,10 +234,14 @@ def compile_rules(rules: Iterable[PhraseRule], categories: Sequence[str]) -> re.
 class PhraseMatcher:
     """``fullmatch`` over whole blocks, as the full alternation of ``rules`` would do it, but faster.
 
-    A block is tried against the rules its first character allows. The rules that
-    may begin with anything ("``.*all rights reserved\\.?``" runs its ``.*`` over
-    the whole block) are tried only when the block's last character is one they
-    can end with.
+    A block is tried against the rules its first character allows (a character
+    no rule names by itself counts by its classes: a digit, a space, neither).
+    The rules that may begin with anything ("``.*all rights reserved\\.?``"
+    runs its ``.*`` over the whole block) are tried only when the block's last
+    character is one they can end with, and, when the rule has
+    :func:`needles`, only when one of them is in the block: a ``.*`` scan
+    costs a microsecond or more on every block it is tried on, a substring
+    test a few dozen nanoseconds.
     """
 
     def __init__(self, rules: Sequence[PhraseRule]) -> None:
@@ -181,34 +262,57 @@ class PhraseMatcher:
                 for i, bit in self._bit.items()
                 if (end := ends[i]) is None or char in end[0] or any(_CLASS_TEST[name](char) for name in end[1])
             )
+        # Those of them with needles: (bit, needles), and all their bits.
+        self._needles = [
+            (bit, tuple(sorted(found))) for i, bit in self._bit.items() if (found := needles(rules[i].pattern))
+        ]
+        self._needled = sum(bit for bit, _ in self._needles)
         self._named = frozenset().union(*(first[0] for first in self._starts if first is not None))
+        self._unnamed: dict[str, tuple[str, ...]] = {}  # a character no rule names -> the classes it is in
         self._compiled: dict[tuple[int, ...], re.Pattern[str]] = {}
-        self._patterns: dict[tuple[str | None, int], re.Pattern[str] | None] = {}
+        self._patterns: dict[tuple[str | tuple[str, ...], int], re.Pattern[str] | None] = {}
 
-    def _could_match(self, i: int, char: str | None, tail: int) -> bool:
-        # char None stands for every first character no rule names.
+    def _could_match(self, i: int, head: str | tuple[str, ...], tail: int) -> bool:
+        # head is a block's first character, or for one no rule names, the classes it is in.
         first = self._starts[i]
         if first is None:
             return bool(tail & self._bit[i])
         chars, classes = first
-        if char is None:
-            return bool(classes)
-        return char in chars or any(_CLASS_TEST[name](char) for name in classes)
+        if isinstance(head, tuple):
+            return any(name in classes for name in head)
+        return head in chars or any(_CLASS_TEST[name](head) for name in classes)
 
-    def _pattern(self, char: str | None, tail: int) -> re.Pattern[str] | None:
-        picked = tuple(i for i in range(len(self.rules)) if self._could_match(i, char, tail))
+    def _pattern(self, head: str | tuple[str, ...], tail: int) -> re.Pattern[str] | None:
+        picked = tuple(i for i in range(len(self.rules)) if self._could_match(i, head, tail))
         if picked and picked not in self._compiled:
             self._compiled[picked] = compile_rules([self.rules[i] for i in picked], self.categories)
-        pattern = self._patterns[char, tail] = self._compiled[picked] if picked else None
+        pattern = self._patterns[head, tail] = self._compiled[picked] if picked else None
         return pattern
+
+    def _classes(self, char: str) -> tuple[str, ...]:
+        found = self._unnamed[char] = tuple(name for name, test in _CLASS_TEST.items() if test(char))
+        return found
 
     def fullmatch(self, text: str) -> re.Match[str] | None:
         """The full alternation's ``fullmatch(text)``, trying only the branches ``text`` allows."""
         if not text:
             return self.full.fullmatch(text)
-        key = (text[0] if text[0] in self._named else None, self._tails.get(text[-1], self._tail_other))
+        head: str | tuple[str, ...] | None = text[0]
+        if head not in self._named:
+            head = self._unnamed.get(text[0])
+            if head is None:
+                head = self._classes(text[0])
+        tail = self._tails.get(text[-1], self._tail_other)
+        if tail & self._needled:
+            for bit, parts in self._needles:
+                if tail & bit:
+                    for part in parts:
+                        if part in text:
+                            break
+                    else:
+                        tail ^= bit  # none of its needles: the rule cannot match
         try:
-            pattern = self._patterns[key]
+            pattern = self._patterns[head, tail]
         except KeyError:
-            pattern = self._pattern(*key)
+            pattern = self._pattern(head, tail)
         return pattern.fullmatch(text) if pattern is not None else None
