@@ -8,12 +8,14 @@ the samples, on the rule tables' own examples, and on generated text.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from support import CORPUS, SAMPLES
 
-from normalizers.phrase_match import PhraseMatcher, first_chars
+from normalizers.phrase_match import PhraseMatcher, first_chars, needles
 from normalizers.residue import _EXPANDER, _PHRASES, _SECTIONS, _TRAILING_PUNCT
 from normalizers.rules.phrases import PHRASE_RULES, PhraseRule
 from scraper.parse import parse_page
@@ -66,6 +68,10 @@ _STARTS = sorted({c for r in PHRASE_RULES if (f := first_chars(r.pattern)) for c
             " tous droits réservés",
             " ▾",
             " › b › c",
+            " a » b » c",
+            " as an amazon associate we earn from qualifying purchases.",
+            " this site may earn a small commission",
+            " affiliate links",
         ]
     ),
 )
@@ -84,6 +90,10 @@ def test_same_answer_on_generated_text(start: str, middle: str, tail: str) -> No
         (r"(more)?", "", "expander"),
         # a rule that may begin with anything and ends in a digit class, met with a non-ASCII digit
         (r".*page \d", "see page ٣", "pagination"),
+        # needles: spelled through a small class, taken from every branch, after an optional part
+        (r".{1,9}( [›>] .{1,9}){2,}", "a > b › c", "breadcrumb"),
+        (r".*\b(earns? from x|may earn a (small )?fee)\b.*", "we may earn a fee.", "footer"),
+        (r".*(ab)?cd(ef|gh)", "xx cdgh", "footer"),
     ],
 )
 def test_rules_the_analysis_cannot_narrow_still_match(pattern: str, text: str, category: str) -> None:
@@ -96,3 +106,34 @@ def test_first_category_in_rule_order_wins_as_in_the_alternation() -> None:
     rules = [PhraseRule("a", "x+"), PhraseRule("b", "shop"), PhraseRule("a", "sho[p]")]
     assert _group(PhraseMatcher(rules).fullmatch("shop")) == "a"
     assert _group(PhraseMatcher(rules).full.fullmatch("shop")) == "a"
+
+
+@pytest.mark.parametrize(
+    ("pattern", "expected"),
+    [
+        (r".*\ball rights reserved\.?", {"all rights reserved"}),
+        (r"[^>]{1,40}( [›>] [^>]{1,40}){2,}", {" › ", " > "}),
+        (r".*(ab)?cd(ef|gh)", {"cd"}),  # parts are not joined across a group: "cd", not "cdef"|"cdgh"
+        (r"(x|)yy", {"yy"}),  # a branch that may be empty gives none: the literal after it does
+        (r".*(x|)", None),
+        (r".*(?i:abc)", None),  # case-insensitive parts spell nothing
+        (r"a*", None),
+    ],
+)
+def test_needles(pattern: str, expected: set[str] | None) -> None:
+    assert needles(pattern) == (None if expected is None else frozenset(expected))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from([r for r in PHRASE_RULES if needles(r.pattern)]), st.text(max_size=30), st.text(max_size=30))
+def test_every_match_holds_a_needle(rule: PhraseRule, before: str, after: str) -> None:
+    # Built to match: a needle is cut out of each generated match, which must then fail.
+    compiled = re.compile(rule.pattern)
+    found = needles(rule.pattern)
+    assert found
+    for text in (before + needle + after for needle in found):
+        if compiled.fullmatch(text):
+            for needle in found:
+                stripped = text.replace(needle, "")
+                if not any(n in stripped for n in found):
+                    assert compiled.fullmatch(stripped) is None, (rule.pattern, text)
