@@ -14,6 +14,7 @@ import os
 import re
 import unicodedata
 from collections.abc import Callable
+from typing import Any
 
 import ftfy
 
@@ -47,8 +48,8 @@ def has_mojibake(text: str) -> bool:
     return _MOJIBAKE.search(text) is not None
 
 
-def _compiled_tidy() -> Callable[[str], str | None] | None:
-    """``text_compiled.tidy`` (the common case in one pass, in C), or None to tidy in Python.
+def _compiled(name: str) -> Callable[[str], Any] | None:
+    """A function of ``normalizers/text_compiled.pyx``, or None to do its work in Python.
 
     None when the extension was not built (no C compiler at install) or
     ``CATALOG_SCRAPER_PURE_PYTHON`` is set.
@@ -56,13 +57,17 @@ def _compiled_tidy() -> Callable[[str], str | None] | None:
     if os.environ.get("CATALOG_SCRAPER_PURE_PYTHON"):
         return None
     try:
-        tidy: Callable[[str], str | None] = importlib.import_module("normalizers.text_compiled").tidy
+        function: Callable[[str], Any] = getattr(importlib.import_module("normalizers.text_compiled"), name)
     except (ImportError, AttributeError):
         return None
-    return tidy
+    return function
 
 
-_TIDY = _compiled_tidy()
+# normalize_text's common case (no repair, only spacing and invisibles) in one pass;
+# None for a text that may need a repair.
+_TIDY: Callable[[str], str | None] | None = _compiled("tidy")
+# fold's last step: the runs of letters and digits, one space apart.
+_WORDS: Callable[[str], str] | None = _compiled("words")
 
 
 def normalize_text(text: str, *, keep_paragraphs: bool = False, check_mojibake: bool = True) -> str:
@@ -137,7 +142,8 @@ def fold(text: str) -> str:
     Two strings that differ only in case, whitespace or punctuation fold equal.
     The key is the text's words (runs of letters and digits) joined by single
     spaces: curly quotes and dashes are punctuation like any other. ASCII text,
-    most of it, takes a translation table instead of the regex (5x faster).
+    most of it, takes a translation table instead of the regex (5x faster);
+    the compiled ``words`` does either in one pass.
     Cached: labels and template lines recur on every page of a site.
 
     >>> fold("The Sino-Soviet  Alliance!") == fold("the sino soviet alliance")
@@ -145,6 +151,8 @@ def fold(text: str) -> str:
     >>> fold("Ünïcode—Title"), fold("it’s “Quoted”_here"), fold("snake_case 2nd")
     ('ünïcode title', 'it s quoted here', 'snake case 2nd')
     """
+    if _WORDS is not None:
+        return _WORDS(text.lower() if text.isascii() else text.casefold())
     if text.isascii():
         return " ".join(text.lower().translate(_ASCII_NON_WORD).split())
     return " ".join(_FOLD_WORD.findall(text.casefold()))

@@ -18,6 +18,7 @@ import unicodedata
 
 cdef extern from "Python.h":
     bint Py_UNICODE_ISSPACE(Py_UCS4 ch)
+    bint Py_UNICODE_ISALNUM(Py_UCS4 ch)
 
 _is_nfc = unicodedata.is_normalized
 
@@ -111,3 +112,35 @@ def tidy(str text):
     if top >= _NFC_FROM and not _is_nfc("NFC", result):
         return None  # rare; and composing can make an "Ã" (A + combining tilde), which the Python path checks
     return result
+
+
+def words(str text):
+    """``" ".join(re.findall(r"[^\\W_]+", text))``: the runs of letters and digits, one space apart.
+
+    ``fold``'s last step, on casefolded text. ``[^\\W_]`` is what the regex
+    engine calls a word character, less the underscore: ``Py_UNICODE_ISALNUM``.
+    """
+    cdef Py_ssize_t n = len(text)
+    cdef Py_ssize_t out = 0
+    cdef Py_UCS4 c
+    cdef bint gap = False  # a space is owed before the next word character
+    cdef Py_UCS4 *buffer
+    if n == 0:
+        return ""
+    buffer = <Py_UCS4 *> PyMem_Malloc(n * sizeof(Py_UCS4))
+    if buffer == NULL:
+        raise MemoryError()
+    try:
+        for c in text:
+            if Py_UNICODE_ISALNUM(c):
+                if gap:
+                    buffer[out] = 0x20
+                    out += 1
+                    gap = False
+                buffer[out] = c
+                out += 1
+            else:
+                gap = out > 0
+        return PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, buffer, out)
+    finally:
+        PyMem_Free(buffer)

@@ -423,5 +423,10 @@ def field_for_label(label: str) -> str | None:
     """
     if len(label) > 60:
         return None
-    # "1. Verfasser:", "Uitgever(s)": numbering and plural marks are not part of the label
-    return FIELD_LABELS.get(fold(_ENUMERATION.sub("", _PLURAL_MARK.sub("", label))))
+    # "1. Verfasser:", "Uitgever(s)": numbering and plural marks are not part of the label.
+    # (Each substitution only where it can apply: most labels have no "(" and start with a letter.)
+    if "(" in label:
+        label = _PLURAL_MARK.sub("", label)
+    if label[:1].isdecimal() or label[:1].isspace():
+        label = _ENUMERATION.sub("", label)
+    return FIELD_LABELS.get(fold(label))

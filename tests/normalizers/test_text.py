@@ -198,3 +198,23 @@ def test_compiled_tidy_agrees_on_corpus_text() -> None:
     for path in pages:
         for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
             _tidy_agrees(line)
+
+
+@needs_tidy
+def test_compiled_words_is_the_regex_on_every_code_point() -> None:
+    assert text._WORDS is not None
+    every = "".join(chr(i) for i in range(0x110000) if not 0xD800 <= i < 0xE000)
+    for sample in (every, every.casefold(), "", "___", " a_b  c ", "豆瓣评分：8.9"):
+        assert text._WORDS(sample) == " ".join(re.findall(r"[^\W_]+", sample))
+
+
+@pytest.mark.parametrize("compiled", [True, False], ids=["compiled", "python"])
+@pytest.mark.parametrize(
+    "sample", ["ASCII_only, with-punct 42!", "naïve—“quotes” ‘here’", "豆瓣评分：8.9", "ǅemal ß İ", ""]
+)
+def test_fold_both_ways(monkeypatch: pytest.MonkeyPatch, compiled: bool, sample: str) -> None:
+    if compiled and text._WORDS is None:
+        pytest.skip("text_compiled was not built")
+    if not compiled:
+        monkeypatch.setattr(text, "_WORDS", None)
+    assert fold.__wrapped__(sample) == _fold_by_definition(sample)
