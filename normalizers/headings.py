@@ -94,6 +94,27 @@ _ELLIPSIS_TAIL = re.compile(r"\s*(\.\s*\.\s*\.|…|\(展开全部\)|\.\.\.\s*mor
 _MIN_PARAGRAPH = 40
 
 
+def _ellipsis_tail(text: str) -> re.Match[str] | None:
+    """``_ELLIPSIS_TAIL.search(text)``, without the search when the text's end rules it out.
+
+    The search tries every position of the text, tens of microseconds on a
+    long review; the tail's last character (".", "…", ")" or "e") and, for
+    ".", the two dots before it decide most blocks at once.
+
+    >>> [bool(_ellipsis_tail(t)) for t in ("It ends. . .", "It ends.", "Read More ", "(展开全部)", "Fin")]
+    [True, False, True, True, False]
+    """
+    end = text.rstrip()
+    last = end[-1:]
+    if last == ".":
+        before = end[:-1].rstrip()
+        if not (before.endswith(".") and before[:-1].rstrip().endswith(".")):
+            return None  # "." ends only ". . ." among the tails
+    elif not last or last not in "…)eE":
+        return None
+    return _ELLIPSIS_TAIL.search(text)
+
+
 def drop_repeated_paragraphs(blocks: list[Block]) -> StepResult:
     """Collapse paragraphs shown twice, and teasers whose full text follows or precedes.
 
@@ -114,7 +135,7 @@ def drop_repeated_paragraphs(blocks: list[Block]) -> StepResult:
         if key in seen:
             removed.append(Removed("repeated_paragraph", block.text))
             continue
-        tail = _ELLIPSIS_TAIL.search(block.text)
+        tail = _ellipsis_tail(block.text)
         if tail is not None:
             stem = fold(block.text[: tail.start()])
             if len(stem) >= _MIN_PARAGRAPH // 2 and any(

@@ -642,7 +642,11 @@ def _scan(
     props: list[tuple[LexborNode, dict[str, str | None]]] = []
     title: LexborNode | None = None
     seen: set[int] = set()
-    for node in tree.css(_METADATA_QUERY if for_compiled else _SCAN_QUERY):
+    if for_compiled and _SCANNER is not None:
+        nodes = _SCANNER.nodes(tree)  # the metadata query's elements, without a Lexbor query
+    else:
+        nodes = tree.css(_METADATA_QUERY if for_compiled else _SCAN_QUERY)
+    for node in nodes:
         key = node.mem_id
         if key in seen:
             continue
@@ -921,5 +925,64 @@ def parse_page(page: RawPage) -> ParsedPage:
     return parse_text(text, charset=charset)
 
 
+def _compiled_scanner() -> Any:
+    """The compiled metadata scan (``walk_compiled.Scanner``), or None to query Lexbor for it.
+
+    Only beside the compiled walk (so only when it is built, for the right
+    Lexbor, and not switched off), and only when selectolax's node objects are
+    laid out as it makes them and it gives ``_scan`` the very metadata the
+    query gives, on the probe pages.
+    """
+    if _COMPILED is None:
+        return None
+    try:
+        walk_compiled = importlib.import_module("scraper.walk_compiled")
+        attributes = " ".join(f'{name}=""' for name in walk_compiled._SCAN_ATTRS)
+        probe = LexborHTMLParser(f"<p {attributes}>x</p>").css_first("p")
+        scanner = walk_compiled.Scanner(
+            tag_ids=_tag_ids(["title", "meta", "link", "script", "span"]), node_type=LexborNode, probe=probe
+        )
+        if not scanner.works_with(probe):
+            return None
+        for html in _SCAN_PROBES:
+            tree = LexborHTMLParser(html)
+            if _scanned(tree, scanner) != _scanned(tree, None):
+                return None
+    except Exception:  # any surprise here means: query Lexbor
+        return None
+    return scanner
+
+
+def _scanned(tree: LexborHTMLParser, scanner: Any) -> ParsedPage:
+    """What ``_scan`` reads off a tree for the compiled walk, with ``scanner`` or (None) with the query.
+
+    The scan for the compiled walk leaves the tree as it is, so both ways can read one tree.
+    """
+    global _SCANNER
+    kept, _SCANNER = _SCANNER, scanner
+    try:
+        page = ParsedPage(kind="html", blocks=[])
+        _scan(tree, page, for_compiled=True)
+        return page
+    finally:
+        _SCANNER = kept
+
+
+# Pages with every kind of metadata element, and the near misses, read both ways before the scanner is trusted.
+_SCAN_PROBES = (
+    "<html><head><title>T | Shop</title><meta name=description content='D'><meta property='og:title' content=O>"
+    "<meta charset=utf-8><link rel=stylesheet href=s.css><link rel=CANONICAL href=/c><link rel=canonical href=/d>"
+    '<script type=\'application/ld+json\'>{"@type": "Book"}</script><script>var x;</script></head>'
+    "<body itemscope itemtype='https://schema.org/Book'><h1 itemprop=name>Name</h1>"
+    "<div itemprop=author itemscope itemtype=https://schema.org/Person><span itemprop=name>A. Author</span></div>"
+    "<meta itemprop=isbn content=9780306406157><svg><title>icon</title></svg>"
+    "<span class='Z3988' title='ctx_ver=Z39.88-2004'></span><span class='z3988' title=x></span><span title=t>s</span>"
+    "<template><meta content=hidden><p itemprop=x>t</p></template>"
+    '<script type=application/json>{"publisher": "P"}</script></body></html>',
+    "<p>no metadata at all</p>",
+)
+
+_SCANNER: Any = None
 # Last, once every table and helper the compiled walk is given exists.
 _COMPILED, _FALLBACK = _compiled_walker()
+_SCANNER = _compiled_scanner()

@@ -712,3 +712,162 @@ cdef class _Walk:
         href = _attribute(link, CS_ATTR_HREF)
         other = _attribute(self.last_link, CS_ATTR_HREF)
         return bool(href and other and href != other)
+
+
+# --- the metadata scan ---------------------------------------------------------------
+
+cdef extern from *:
+    """
+    /* selectolax 1.0's LexborNode object (selectolax/lexbor.pxd), as its Cython build lays it out. */
+    typedef struct {
+        PyObject_HEAD
+        void *vtab;
+        void *node;
+        PyObject *parser;
+        int is_fragment_root;
+        int is_template_content;
+    } cs_selectolax_node;
+    """
+    ctypedef struct cs_selectolax_node:
+        void *node
+        void *parser
+
+# The attributes the scan asks about, in the order the Scanner's probe element carries them.
+_SCAN_ATTRS = ("content", "rel", "title", "class", "type", "itemprop")
+
+
+cdef class Scanner:
+    """The elements ``parse._METADATA_QUERY`` selects, found by a walk instead of a Lexbor query.
+
+    A Lexbor query walks the whole document whatever it selects (about 0.2 ms
+    a page); this walk reads each element's tag id and attribute ids. It gives
+    every element the query gives, in document order, each once; for two
+    selectors it gives more and ``parse._scan`` judges: each ``span`` with a
+    ``title`` and a ``class`` (the query matches the class case-insensitively
+    in quirks mode, ``_scan`` as written), and each ``link`` whose ``rel`` is
+    "canonical" in any case (as the query does).
+
+    The nodes are selectolax LexborNodes, made as selectolax makes them (its
+    node object, with the Lexbor node and the tree set): ``works_with`` checks
+    that object's layout before the parse module trusts a Scanner.
+    """
+
+    cdef uintptr_t title_id, meta_id, link_id, script_id, span_id
+    cdef uintptr_t attr_ids[6]  # an attribute's fixed id, or 0 when its name has none (then compared by name)
+    cdef tuple attr_names  # the names, as bytes
+    cdef object node_type
+
+    def __init__(self, *, tag_ids, node_type, probe):
+        """``tag_ids`` maps title, meta, link, script and span to Lexbor's tag ids; ``probe`` is a
+        selectolax element carrying the attributes of ``_SCAN_ATTRS``, in that order."""
+        cdef cs_attr *attr
+        cdef int i = 0
+        cdef uintptr_t attr_id
+        self.title_id = tag_ids["title"]
+        self.meta_id = tag_ids["meta"]
+        self.link_id = tag_ids["link"]
+        self.script_id = tag_ids["script"]
+        self.span_id = tag_ids["span"]
+        self.node_type = node_type
+        if list(probe.attributes) != list(_SCAN_ATTRS):
+            raise ValueError("the probe element must carry the scanned attributes, in order")
+        self.attr_names = tuple(name.encode() for name in _SCAN_ATTRS)
+        attr = (<cs_element *> (<uintptr_t> probe.mem_id)).first_attr
+        while attr != NULL and i < 6:
+            attr_id = _attr_id(attr)
+            self.attr_ids[i] = attr_id if attr_id <= CS_ATTR_LAST_ENTRY else 0
+            i += 1
+            attr = attr.next
+        if i != 6:
+            raise ValueError("the probe element's attributes could not be read")
+
+    cdef cs_attr *_find(self, cs_node *node, int which):
+        # The element's attribute named _SCAN_ATTRS[which], or NULL.
+        cdef cs_attr *attr = (<cs_element *> node).first_attr
+        cdef uintptr_t attr_id
+        cdef uintptr_t fixed = self.attr_ids[which]
+        cdef const unsigned char *name
+        cdef size_t length = 0
+        while attr != NULL:
+            attr_id = _attr_id(attr)
+            if fixed:
+                if attr_id == fixed:
+                    return attr
+            elif attr_id > CS_ATTR_LAST_ENTRY:
+                name = cs_dynamic_name(attr_id, &length)
+                if _is_name(name, length, <bytes> self.attr_names[which]):
+                    return attr
+            attr = attr.next
+        return NULL
+
+    cdef bint _selected(self, cs_node *node) except -1:
+        cdef uintptr_t tag = node.local_name
+        cdef cs_attr *rel
+        if (<cs_element *> node).first_attr == NULL:
+            return tag == self.title_id
+        if tag == self.title_id or self._find(node, 5) != NULL:  # title, [itemprop]
+            return True
+        if tag == self.meta_id:
+            return self._find(node, 0) != NULL  # meta[content]
+        if tag == self.script_id:
+            return self._find(node, 4) != NULL  # script[type]
+        if tag == self.span_id:
+            return self._find(node, 2) != NULL and self._find(node, 3) != NULL  # span[title][class]
+        if tag == self.link_id:
+            rel = self._find(node, 1)
+            return rel != NULL and rel.value != NULL and _is_canonical(rel.value)
+        return False
+
+    def nodes(self, object tree):
+        """The selected elements of ``tree`` (a LexborHTMLParser), in document order."""
+        root = tree.root
+        if root is None:
+            return []
+        cdef cs_node *top = <cs_node *> (<uintptr_t> root.mem_id)
+        cdef cs_node *node = top
+        cdef list found = []
+        while node != NULL:
+            if node.type == CS_NODE_ELEMENT and self._selected(node):
+                found.append(self._node(node, tree))
+            # document order: down, else along, else up and along
+            if node.first_child != NULL:
+                node = node.first_child
+                continue
+            while node != top and node.next == NULL:
+                node = node.parent
+            if node == top:
+                break
+            node = node.next
+        return found
+
+    cdef object _node(self, cs_node *node, object tree):
+        made = self.node_type.__new__(self.node_type)
+        (<cs_selectolax_node *> <void *> made).node = <void *> node
+        made.parser = tree
+        return made
+
+    def works_with(self, object node):
+        """True when ``node``, a LexborNode selectolax made, is laid out as this module makes them."""
+        cdef cs_selectolax_node *raw = <cs_selectolax_node *> <void *> node
+        if type(node) is not self.node_type or self.node_type.__basicsize__ != sizeof(cs_selectolax_node):
+            return False
+        if <uintptr_t> raw.node != <uintptr_t> node.mem_id or raw.parser != <void *> node.parser:
+            return False
+        made = self._node(<cs_node *> raw.node, node.parser)
+        return made.mem_id == node.mem_id and made.tag == node.tag and made.html == node.html
+
+
+cdef inline bint _is_canonical(cs_str *value) noexcept:
+    # "canonical", ASCII case-insensitive (the query matches rel's value so, as HTML says)
+    cdef const char *expected = b"canonical"
+    cdef size_t i
+    cdef unsigned char c
+    if value.data == NULL or value.length != 9:
+        return False
+    for i in range(9):
+        c = value.data[i]
+        if 0x41 <= c <= 0x5A:
+            c += 0x20
+        if c != <unsigned char> expected[i]:
+            return False
+    return True

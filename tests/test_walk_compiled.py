@@ -198,3 +198,66 @@ def test_threads_share_one_walker() -> None:
     for t in threads:
         t.join()
     assert [results[i] for i in range(len(pages))] == expected
+
+
+# --- the compiled metadata scan ---------------------------------------------------
+
+
+def test_compiled_scanner_is_active() -> None:
+    # Beside the compiled walk, with selectolax's node layout as it expects.
+    assert parse._SCANNER is not None
+
+
+def _scan_both(html: str | bytes) -> tuple[ParsedPage, ParsedPage]:
+    tree = LexborHTMLParser(html)
+    return parse._scanned(tree, parse._SCANNER), parse._scanned(tree, None)
+
+
+@pytest.mark.parametrize("path", _pages(), ids=lambda p: p.name)
+def test_scanner_reads_what_the_query_reads_on_real_pages(path: Path) -> None:
+    scanned, queried = _scan_both(path.read_bytes())
+    assert scanned == queried
+
+
+@pytest.mark.parametrize("html", parse._SCAN_PROBES)
+def test_scanner_reads_what_the_query_reads_on_probes(html: str) -> None:
+    scanned, queried = _scan_both(html)
+    assert scanned == queried
+    assert scanned.meta or html == parse._SCAN_PROBES[-1]  # the first probe has one of each
+
+
+_SCAN_TAGS = ["title", "meta", "link", "script", "span", "p", "div", "svg", "template", "head", "body", "noscript"]
+_SCAN_ATTRS = [
+    "",
+    " content=c",
+    " content",
+    " rel=canonical",
+    " rel=Canonical",
+    " rel='canonical x'",
+    " title=t",
+    " class=Z3988",
+    " class='a z3988'",
+    " type=application/ld+json",
+    " type=application/json",
+    " itemprop=name",
+    " itemscope itemtype=https://schema.org/Book",
+    " name=description",
+    " property=og:title",
+    " href=/h",
+]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(
+        st.one_of(
+            st.builds(lambda t, a, b: f"<{t}{a}{b}>", st.sampled_from(_SCAN_TAGS), *[st.sampled_from(_SCAN_ATTRS)] * 2),
+            st.builds(lambda t: f"</{t}>", st.sampled_from(_SCAN_TAGS)),
+            st.sampled_from(["text", '{"publisher": "P", "@type": "Book"}', "<!doctype html>", " "]),
+        ),
+        max_size=40,
+    )
+)
+def test_scanner_reads_what_the_query_reads_on_generated_markup(parts: list[str]) -> None:
+    scanned, queried = _scan_both("".join(parts))
+    assert scanned == queried

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from normalizers.headings import drop_repeated_headings, drop_repeated_paragraphs
+from normalizers.headings import _ELLIPSIS_TAIL, _ellipsis_tail, drop_repeated_headings, drop_repeated_paragraphs
 from scraper.blocks import Block
 
 TITLE = "The Sino-Soviet Alliance: An International History"
@@ -103,3 +105,22 @@ def test_drop_repeated_paragraphs(blocks: list[Block], kept: list[str], removed:
     result = drop_repeated_paragraphs(blocks)
     assert [b.text for b in result.blocks] == kept
     assert [(r.rule, r.text) for r in result.removed] == removed
+
+
+def _span(match: object) -> tuple[int, int] | None:
+    return None if match is None else match.span()  # type: ignore[attr-defined]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list(". …()展开全部eEmorRadMOx\u3000\t")), max_size=25))
+def test_ellipsis_tail_is_the_search(text: str) -> None:
+    # The shortcut only skips searches that cannot match: the same match, same span, every time.
+    assert _span(_ellipsis_tail(text)) == _span(_ELLIPSIS_TAIL.search(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["A long review. . .", "A long review ...  more", "A long review.", "Read MORE", "x (展开全部) ", "x.\u3000.\t. "],
+)
+def test_ellipsis_tail_on_examples(text: str) -> None:
+    assert _span(_ellipsis_tail(text)) == _span(_ELLIPSIS_TAIL.search(text))
