@@ -262,11 +262,14 @@ class PhraseMatcher:
                 for i, bit in self._bit.items()
                 if (end := ends[i]) is None or char in end[0] or any(_CLASS_TEST[name](char) for name in end[1])
             )
-        # Those of them with needles: (bit, needles), and all their bits.
-        self._needles = [
+        # Those of them with needles, for each tail mask: (bit, needles) of the rules it lets through.
+        with_needles = [
             (bit, tuple(sorted(found))) for i, bit in self._bit.items() if (found := needles(rules[i].pattern))
         ]
-        self._needled = sum(bit for bit, _ in self._needles)
+        self._gates = {
+            tail: tuple((bit, parts) for bit, parts in with_needles if tail & bit)
+            for tail in {self._tail_other, *self._tails.values()}
+        }
         self._named = frozenset().union(*(first[0] for first in self._starts if first is not None))
         self._unnamed: dict[str, tuple[str, ...]] = {}  # a character no rule names -> the classes it is in
         self._compiled: dict[tuple[int, ...], re.Pattern[str]] = {}
@@ -303,14 +306,12 @@ class PhraseMatcher:
             if head is None:
                 head = self._classes(text[0])
         tail = self._tails.get(text[-1], self._tail_other)
-        if tail & self._needled:
-            for bit, parts in self._needles:
-                if tail & bit:
-                    for part in parts:
-                        if part in text:
-                            break
-                    else:
-                        tail ^= bit  # none of its needles: the rule cannot match
+        for bit, parts in self._gates[tail]:
+            for part in parts:
+                if part in text:
+                    break
+            else:
+                tail ^= bit  # none of its needles: the rule cannot match
         try:
             pattern = self._patterns[head, tail]
         except KeyError:

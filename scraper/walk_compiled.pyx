@@ -533,11 +533,18 @@ cdef class Walker:
                 return text
         return self.normalize_text(raw)
 
-    cdef str _spaced_text(self, cs_node *node):
+    cdef str _chrome_text(self, cs_node *node):
+        # normalize_text(parse._spaced_text(node)): the text with a space between
+        # text nodes, read again without it when that has mojibake. Tidy answers
+        # only for a text with no mojibake, so only that reading is ever tidied.
         cdef str text = _joined_text(node, True, self.is_invisible)
+        if self.tidy is not None:
+            tidied = self.tidy(text)
+            if tidied is not None:
+                return tidied
         if self.has_mojibake(text):
-            return _joined_text(node, False, self.is_invisible)
-        return text
+            text = _joined_text(node, False, self.is_invisible)
+        return self.normalize_text(text)
 
 
 cdef class _Walk:
@@ -639,7 +646,7 @@ cdef class _Walk:
                 if kind:
                     if parts:
                         self._flush(block, block_name, heading)
-                    text = self.cfg._normalized(self.cfg._spaced_text(child))
+                    text = self.cfg._chrome_text(child)
                     if text:
                         tag = self.cfg._tag(child)
                         self.blocks.append(self.cfg._block(text, tag or "div", 0, kind, 0.0, self._path_of(child, tag or "")))
