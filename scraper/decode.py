@@ -1,7 +1,9 @@
 """DECODE: bytes -> str, and HTML-or-text sniffing.
 
 The order is the one browsers use: a byte-order mark wins, then a charset the
-transport or the page declares, then strict UTF-8, then detection. Detection
+transport or the page declares (unless it declares a Western single-byte
+charset over bytes that are UTF-8, see ``_checked``), then strict UTF-8, then
+detection. Detection
 (charset-normalizer) is last because it is the slowest and the least sure.
 """
 
@@ -40,6 +42,30 @@ def _known(charset: str) -> str | None:
     return "cp1252" if name in {"latin-1", "iso8859-1", "ascii"} else name
 
 
+# Western single-byte charsets that pages declare for bytes that are in fact UTF-8
+# (a server's default, a template older than the site's content): every
+# accented letter then reads as two ("Ã©" for "é"). Real text in these
+# charsets practically never forms valid UTF-8 sequences, so bytes that do,
+# and have some, are read as UTF-8: the whole page at once, instead of
+# repairing its mojibake block by block.
+_OFTEN_MISDECLARED = frozenset({"cp1252", "iso8859-15"})
+
+
+def _checked(charset: str, data: bytes) -> str:
+    """``charset``, or "utf-8" when it is a Western single-byte one over valid, non-ASCII UTF-8.
+
+    >>> _checked("cp1252", "Übersicht".encode()), _checked("cp1252", "Übersicht".encode("cp1252"))
+    ('utf-8', 'cp1252')
+    """
+    if charset not in _OFTEN_MISDECLARED or data.isascii():
+        return charset
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return charset
+    return "utf-8"
+
+
 def declared_charset(data: bytes, transport: str | None = None) -> str | None:
     """The charset a page declares (transport first, then its meta tag); None if none or a BOM.
 
@@ -49,9 +75,10 @@ def declared_charset(data: bytes, transport: str | None = None) -> str | None:
     if any(data.startswith(bom) for bom, _ in _BOMS):
         return None
     if transport and (known := _known(transport)):
-        return known
+        return _checked(known, data)
     match = _META_CHARSET.search(data[:4096])
-    return _known(match.group(1).decode("ascii", "ignore")) if match else None
+    known = _known(match.group(1).decode("ascii", "ignore")) if match else None
+    return _checked(known, data) if known else None
 
 
 def decode_bytes(data: bytes, *, declared: str | None = None, html: bool = True) -> tuple[str, str]:
@@ -75,6 +102,7 @@ def decode_bytes(data: bytes, *, declared: str | None = None, html: bool = True)
         if match and (known := _known(match.group(1).decode("ascii", "ignore"))):
             candidates.append(known)
     for name in candidates:
+        name = _checked(name, data)
         try:
             return data.decode(name), name
         except UnicodeDecodeError:
