@@ -61,11 +61,13 @@ def drop_stray_fragments(blocks: list[Block]) -> StepResult:
         else:
             survivors.append(block)
     # Removing one orphan can orphan the label before it: repeat to a fixed point,
-    # so running the step again on its own output removes nothing more.
+    # so running the step again on its own output removes nothing more. (Whether a
+    # block is a label is its own affair: judged once, the flags go along.)
+    is_label = [_is_label_block(b) for b in survivors]
     while True:
         kept: list[Block] = []
+        kept_labels: list[bool] = []
         orphans = 0
-        is_label = [_is_label_block(b) for b in survivors]
         for i, block in enumerate(survivors):
             if is_label[i]:
                 following = survivors[i + 1] if i + 1 < len(survivors) else None
@@ -74,9 +76,10 @@ def drop_stray_fragments(blocks: list[Block]) -> StepResult:
                     orphans += 1
                     continue
             kept.append(block)
+            kept_labels.append(is_label[i])
         if not orphans:
             return StepResult(kept, removed)
-        survivors = kept
+        survivors, is_label = kept, kept_labels
 
 
 # A source line under a blurb ("--back cover", "— The Guardian") ends it whole.

@@ -28,6 +28,24 @@ class Block:
     value: str = ""  # ... and its value
     expander_after: bool = False  # a "Read more" toggle followed this block: its text may be cut short
 
+    def labelled(self, label: str, value: str) -> Block:
+        """This block carrying a label/value pair (``dataclasses.replace``, without its field-by-field lookups).
+
+        >>> Block("Publisher: Gollancz").labelled("Publisher", "Gollancz").value
+        'Gollancz'
+        """
+        return Block(
+            self.text,
+            self.tag,
+            self.heading,
+            self.chrome,
+            self.link_density,
+            self.path,
+            label,
+            value,
+            self.expander_after,
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class Removed:

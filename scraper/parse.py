@@ -17,7 +17,7 @@ import importlib
 import os
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from selectolax import lexbor
@@ -60,6 +60,10 @@ class ParsedPage:
     app_state: list[str] = field(default_factory=list)  # JSON app state (Next.js, Nuxt) that names a publisher
     canonical: str = ""
     charset: str = ""
+    # The HTML tree the page was read from, for site adapters (which read attributes the
+    # blocks do not keep) so they need no second parse. Held while the page is cleaned;
+    # a parse kept for later (a learning pass's cache) drops it, as trees are large.
+    tree: LexborHTMLParser | None = field(default=None, repr=False, compare=False)
 
 
 # --- HTML ------------------------------------------------------------------
@@ -760,7 +764,7 @@ def parse_html(text: str | bytes, *, charset: str = "") -> ParsedPage:
     'T | Shop'
     """
     tree = LexborHTMLParser(text)
-    page = ParsedPage(kind="html", blocks=[], charset=charset)
+    page = ParsedPage(kind="html", blocks=[], charset=charset, tree=tree)
     marks = _scan(tree, page, for_compiled=_COMPILED is not None)
     body = tree.body
     if body is None:
@@ -887,7 +891,7 @@ def pair_labels(blocks: list[Block]) -> list[Block]:
             pending = ""
             continue
         if pending and not block.heading and not _is_other_label(pending, text):
-            out.append(replace(block, label=pending, value=text))
+            out.append(block.labelled(pending, text))
             pending = ""
             continue
         pending = ""
@@ -895,7 +899,7 @@ def pair_labels(blocks: list[Block]) -> list[Block]:
         # Only a known label pairs inside one block: "Title: Subtitle" and
         # "Note: a sentence" have the same shape as "Label: value".
         if split is not None and field_for_label(split[0]):
-            out.append(replace(block, label=split[0], value=split[1]))
+            out.append(block.labelled(split[0], split[1]))
             continue
         out.append(block)
         if len(text) > 40 or block.link_density > 0.5:

@@ -35,7 +35,7 @@ import os
 import posixpath
 import tempfile
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -387,7 +387,7 @@ class ParsedCache:
         # A parse costs a few times its page's bytes in Python objects.
         cost = _PARSE_COST * len(page.data)
         if self.used + cost <= self.max_bytes and page.uri not in self._entries:
-            self._entries[page.uri] = (page.data, parsed)
+            self._entries[page.uri] = (page.data, replace(parsed, tree=None))  # the blocks, not the tree
             self.used += cost
 
     def take(self, page: RawPage) -> ParsedPage | None:

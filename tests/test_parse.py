@@ -95,3 +95,15 @@ def test_metadata_is_read_and_invisible_elements_dropped() -> None:
     assert page.jsonld == ['{"@type": "Book"}']
     assert [(m.item_type, m.prop, m.value) for m in page.microdata] == [("Book", "name", "The Title")]
     assert [b.text for b in page.blocks] == ["The Title", "Text"]
+
+
+def test_labelled_is_replace_for_every_field() -> None:
+    # Block.labelled spells the fields out; a field added to Block must be added there too.
+    import dataclasses
+
+    from scraper.blocks import Block
+
+    odd = {str: "x", int: 3, float: 0.25, bool: True}
+    values = {f.name: odd[type(f.default)] for f in dataclasses.fields(Block) if f.name != "text"}
+    block = Block("Publisher: Gollancz", **values)  # type: ignore[arg-type]
+    assert block.labelled("Publisher", "Gollancz") == dataclasses.replace(block, label="Publisher", value="Gollancz")

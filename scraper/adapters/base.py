@@ -61,13 +61,18 @@ class SitePage:
         return self.raw.url or self.parsed.canonical or (og[0] if og else None)
 
     def tree(self) -> LexborHTMLParser | None:
-        """The page's HTML tree (parsed again on first use, then kept); None for a text dump.
+        """The page's HTML tree; None for a text dump.
 
-        Parsing keeps no attributes, so an adapter that needs one (an ``alt``,
-        a ``data-`` value) reads it here. Only pages on a claimed host pay for it.
+        Blocks keep no attributes, so an adapter that needs one (an ``alt``,
+        a ``data-`` value) reads it here. It is the tree the page was parsed
+        into when that is still held (less its invisible elements if the page
+        was walked in Python); a parse kept from a learning pass has dropped
+        it, and the page is parsed again (once, then kept).
         """
         if self.parsed.kind != "html":
             return None
+        if self._tree is None and self.parsed.tree is not None:
+            self._tree = self.parsed.tree
         if self._tree is None:
             if self.parsed.charset == "utf-8":
                 self._tree = LexborHTMLParser(self.raw.data)
