@@ -163,6 +163,27 @@ cdef object _attribute(cs_node *node, uintptr_t attr_id):
     return value
 
 
+cdef inline bint _value_is(cs_attr *attr, bytes expected) noexcept:
+    # the attribute is there and its value is exactly ``expected``
+    if attr == NULL or attr.value == NULL or attr.value.data == NULL:
+        return False
+    return _is_name(attr.value.data, attr.value.length, expected)
+
+
+cdef inline bint _value_holds(cs_attr *attr, bytes needle) noexcept:
+    # the attribute is there and its value contains ``needle`` (bytes of UTF-8, as str's ``in`` on its text)
+    cdef size_t n = len(needle)
+    cdef size_t i
+    cdef const unsigned char *data
+    if attr == NULL or attr.value == NULL or attr.value.data == NULL or attr.value.length < n:
+        return False
+    data = attr.value.data
+    for i in range(attr.value.length - n + 1):
+        if data[i] == (<const unsigned char *> needle)[0] and memcmp(data + i, <const char *> needle, n) == 0:
+            return True
+    return False
+
+
 cdef inline bint _is_name(const unsigned char *name, size_t length, bytes expected) noexcept:
     return length == <size_t> len(expected) and memcmp(name, <const char *> expected, length) == 0
 
@@ -471,40 +492,58 @@ cdef class Walker:
 
     cdef object _mark(self, cs_node *node):
         # parse._mark(tag, attributes), given only the attributes it reads; None when the
-        # element carries none of hidden, aria-hidden, style, role or aria-modal.
+        # element carries none of hidden, aria-hidden, style, role or aria-modal. Its first
+        # test (does any of them mark anything?) is made here on the bytes, as most
+        # elements with a style are not hidden by it: no Python call for those.
         cdef cs_attr *attr = (<cs_element *> node).first_attr
+        cdef cs_attr *style = NULL
+        cdef cs_attr *role = NULL
+        cdef cs_attr *hidden = NULL
+        cdef cs_attr *aria_hidden = NULL
+        cdef cs_attr *aria_modal = NULL
+        cdef cs_attr *aria_level = NULL
         cdef uintptr_t attr_id
         cdef const unsigned char *name
         cdef size_t length = 0
-        cdef bint marking = False
-        cdef dict found = None
         while attr != NULL:
             attr_id = _attr_id(attr)
-            key = None
             if attr_id == CS_ATTR_STYLE:
-                key = "style"
-                marking = True
+                style = attr
             elif attr_id > CS_ATTR_LAST_ENTRY:
                 name = cs_dynamic_name(attr_id, &length)
                 if _is_name(name, length, b"role"):
-                    key = "role"
+                    role = attr
                 elif _is_name(name, length, b"hidden"):
-                    key = "hidden"
+                    hidden = attr
                 elif _is_name(name, length, b"aria-hidden"):
-                    key = "aria-hidden"
+                    aria_hidden = attr
                 elif _is_name(name, length, b"aria-modal"):
-                    key = "aria-modal"
+                    aria_modal = attr
                 elif _is_name(name, length, b"aria-level"):
-                    key = "aria-level"  # read for a heading's level, marks nothing alone
-                if key is not None and key != "aria-level":
-                    marking = True
-            if key is not None:
-                if found is None:
-                    found = {}
-                found[key] = _decode_str(attr.value)
+                    aria_level = attr  # read for a heading's level, marks nothing alone
             attr = attr.next
-        if not marking:
+        if not (
+            role != NULL  # which roles mark something is parse._mark's to say
+            or hidden != NULL
+            or _value_is(aria_hidden, b"true")
+            or _value_is(aria_modal, b"true")
+            or _value_holds(style, b"display:none")
+            or _value_holds(style, b"display: none")
+        ):
             return None
+        found = {}
+        if style != NULL:
+            found["style"] = _decode_str(style.value)
+        if role != NULL:
+            found["role"] = _decode_str(role.value)
+        if hidden != NULL:
+            found["hidden"] = _decode_str(hidden.value)
+        if aria_hidden != NULL:
+            found["aria-hidden"] = _decode_str(aria_hidden.value)
+        if aria_modal != NULL:
+            found["aria-modal"] = _decode_str(aria_modal.value)
+        if aria_level != NULL:
+            found["aria-level"] = _decode_str(aria_level.value)
         return self.mark_of(self._tag(node), found)
 
     cdef object _tag(self, cs_node *node):

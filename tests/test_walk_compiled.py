@@ -84,6 +84,13 @@ def test_same_blocks_on_real_pages(path: Path) -> None:
             id="marks",
         ),
         pytest.param(
+            "<body><div style='color: red; display: none'>a</div><div style='DISPLAY:NONE'>b</div>"
+            "<p aria-hidden=TRUE>c</p><p aria-hidden=false>d</p><div aria-modal=false>e</div><p hidden=no>f</p>"
+            "<span role=presentation>g</span><div role=banner style='display:none'>h</div><p style>i</p>"
+            "<div role=heading aria-level=2 style='x'>j</div><p style='display:nonesuch'>k</p></body>",
+            id="mark-values",
+        ),
+        pytest.param(
             "<body><b> </b><span> </span><p>x</p>A<!-- c --> <!-- d -->B<u><b>N</b>\n</u>:</body>", id="spaces"
         ),
         pytest.param("<body><p>CafÃ© <b>Ã©t</b>Ã©</p><aside>â€œQuotedâ€\x9d</aside></body>", id="mojibake"),
