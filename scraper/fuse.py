@@ -87,6 +87,13 @@ _EDITION_SUFFIX = re.compile(
 )
 
 
+# What _EDITION_STATEMENT and _EDITION_SUFFIX each need somewhere in the text.
+_EDITION_WORD = re.compile(r"edition|ed\.|auflage|édition|edición|editie|druk", re.I)
+_BINDING_WORD = re.compile(
+    r"hardcover|paperback|kindle edition|ebook|taschenbuch|gebundene ausgabe|broché|tapa blanda|tapa dura", re.I
+)
+
+
 _SERIES_SUFFIX = re.compile(
     r"\s*[(\[][^()\[\]]*?(?:#\s*\d+(?:\.\d+)?|\b(?:book|vol\.?|volume|band|tome|deel|tomo|nr\.?)\s*\d+)[)\]]\s*$", re.I
 )
@@ -127,11 +134,21 @@ def clean_title(text: str) -> str:
     >>> clean_title("Ember Protocol [EPUB, PDF, MOBI]"), clean_title("Mastering PDF (Portable Document Format)")
     ('Ember Protocol', 'Mastering PDF (Portable Document Format)')
     """
-    text = _ISBD_RESPONSIBILITY.sub("", text).strip(" /:;,")
+    # Each pattern is tried at every position of every candidate, so each runs
+    # only where a quick test of what it needs passes: a "/", a closing bracket
+    # at the end, an edition or binding word.
+    if "/" in text:
+        text = _ISBD_RESPONSIBILITY.sub("", text)
+    text = text.strip(" /:;,")
     while True:  # "(The Expanse Book 1) (Paperback)": the suffixes come in any order
         before = text
-        text = _SERIES_SUFFIX.sub("", _FORMAT_SUFFIX.sub("", text) or text)  # "(PDF)" alone stays
-        text = _EDITION_SUFFIX.sub("", _EDITION_STATEMENT.sub("", text)).strip(" -–—:;,")
+        if text.rstrip()[-1:] in (")", "]"):
+            text = _SERIES_SUFFIX.sub("", _FORMAT_SUFFIX.sub("", text) or text)  # "(PDF)" alone stays
+        if _EDITION_WORD.search(text):
+            text = _EDITION_STATEMENT.sub("", text)
+        if _BINDING_WORD.search(text):
+            text = _EDITION_SUFFIX.sub("", text)
+        text = text.strip(" -–—:;,")
         if text == before:
             return text
 

@@ -130,18 +130,22 @@ def _holds_word(text: str, key: str) -> bool:
     return False
 
 
-def _names_people(text: str, people: set[str]) -> bool:
+def _names_people(text: str, names: frozenset[str], openings: tuple[str, ...]) -> bool:
+    # The line is a name of ``names`` (folded), or opens with one: ``openings`` are
+    # "name," and "name " for each.
     key = fold(text)
-    return any(p and (key == p or key.startswith(p + ",") or key.startswith(p + " ")) for p in people)
+    return key in names or key.startswith(openings)
 
 
 def _anchors(blocks: list[Block], people: set[str]) -> list[int]:
     """Lines that follow a record's title: a byline, an author's name, a metadata label."""
     out = []
+    names = frozenset(p for p in people if p)
+    openings = tuple(p + end for p in names for end in (",", " "))
     for i, block in enumerate(blocks[:_WINDOW]):
         text = block.text
         labelled = block.label and field_for_label(block.label) in _META_FIELDS
-        if labelled or (len(text) <= 200 and (is_byline(text) or _names_people(text, people))):
+        if labelled or (len(text) <= 200 and (is_byline(text) or _names_people(text, names, openings))):
             out.append(i)
     if not out:
         # No byline and no metadata: the synopsis' label ("Synopsis") is what

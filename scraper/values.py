@@ -8,6 +8,7 @@ its input passes nothing on, rather than guessing).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 
@@ -330,9 +331,12 @@ def _valid(iso: str) -> str | None:
     return iso
 
 
+@functools.lru_cache(maxsize=4096)
 def _parse_with_precision(text: str) -> str | None:
     # Parse twice with different defaults: a component that changes with the
-    # default was not in the text, so the date is only that precise.
+    # default was not in the text, so the date is only that precise. (Cached:
+    # dateutil takes some 60 microseconds a parse, and a page prints its date
+    # in several places, which several readers try.)
     try:
         a = date_parser.parse(text, parserinfo=_DATE_INFO, fuzzy=True, default=dt.datetime(1, 1, 1))
         b = date_parser.parse(text, parserinfo=_DATE_INFO, fuzzy=True, default=dt.datetime(2, 2, 2))

@@ -15,7 +15,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+import scraper.fuse as fuse_module
 from normalizers.text import fold
 from scraper.candidates import Candidate, SourceName
 from scraper.fuse import Fused, drop_script_aliases, fuse
@@ -589,3 +592,58 @@ def test_script_aliases(authors: list[str], text: str, kept: list[str]) -> None:
     fused = Fused(people=[(name, "author") for name in authors])
     drop_script_aliases(fused, [text])
     assert [name for name, _ in fused.people] == kept
+
+
+def _clean_title_unguarded(text: str) -> str:
+    # clean_title as it was before its patterns were guarded by quick tests: the reference.
+    text = fuse_module._ISBD_RESPONSIBILITY.sub("", text).strip(" /:;,")
+    while True:
+        before = text
+        text = fuse_module._SERIES_SUFFIX.sub("", fuse_module._FORMAT_SUFFIX.sub("", text) or text)
+        text = fuse_module._EDITION_SUFFIX.sub("", fuse_module._EDITION_STATEMENT.sub("", text)).strip(" -–—:;,")
+        if text == before:
+            return text
+
+
+_TITLE_PIECES = [
+    "Dune",
+    " / ",
+    "Frank Herbert",
+    " (",
+    ")",
+    " [",
+    "]",
+    "Book 1",
+    "#2",
+    "vol. 3",
+    "PDF",
+    "EPUB, MOBI",
+    ", ",
+    ". ",
+    " - ",
+    "Fourth",
+    "40th Anniversary",
+    "Edition",
+    "ED.",
+    "Auflage",
+    "Édition",
+    "druk",
+    "Paperback",
+    "KINDLE EDITION",
+    "Taschenbuch",
+    "tapa dura",
+    "broché",
+    " ",
+    "\n",
+    "ſ",
+    "İ",
+    ":",
+    "–",
+]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_TITLE_PIECES), max_size=12))
+def test_clean_title_guards_change_nothing(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    assert fuse_module.clean_title(text) == _clean_title_unguarded(text)
