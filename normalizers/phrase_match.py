@@ -20,8 +20,9 @@ that may begin with any character or match nothing, goes into every bucket.
 from __future__ import annotations
 
 import importlib
+import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from normalizers.rules.phrases import PhraseRule
@@ -274,6 +275,12 @@ class PhraseMatcher:
         self._unnamed: dict[str, tuple[str, ...]] = {}  # a character no rule names -> the classes it is in
         self._compiled: dict[tuple[int, ...], re.Pattern[str]] = {}
         self._patterns: dict[tuple[str | tuple[str, ...], int], re.Pattern[str] | None] = {}
+        # ``fullmatch``: the compiled dispatch (``phrase_compiled.pyx``) over these tables
+        # when it was built, else the same steps in Python.
+        dispatch = _compiled_dispatch(self)
+        self.fullmatch: Callable[[str], re.Match[str] | None] = (
+            self.fullmatch_python if dispatch is None else dispatch.fullmatch
+        )
 
     def _could_match(self, i: int, head: str | tuple[str, ...], tail: int) -> bool:
         # head is a block's first character, or for one no rule names, the classes it is in.
@@ -296,8 +303,11 @@ class PhraseMatcher:
         found = self._unnamed[char] = tuple(name for name, test in _CLASS_TEST.items() if test(char))
         return found
 
-    def fullmatch(self, text: str) -> re.Match[str] | None:
-        """The full alternation's ``fullmatch(text)``, trying only the branches ``text`` allows."""
+    def fullmatch_python(self, text: str) -> re.Match[str] | None:
+        """The full alternation's ``fullmatch(text)``, trying only the branches ``text`` allows.
+
+        ``fullmatch`` is this, or its compiled twin.
+        """
         if not text:
             return self.full.fullmatch(text)
         head: str | tuple[str, ...] | None = text[0]
@@ -317,3 +327,17 @@ class PhraseMatcher:
         except KeyError:
             pattern = self._pattern(head, tail)
         return pattern.fullmatch(text) if pattern is not None else None
+
+
+def _compiled_dispatch(matcher: PhraseMatcher) -> Any:
+    """``phrase_compiled.Dispatch`` over ``matcher``'s tables, or None to choose patterns in Python.
+
+    None when the extension was not built (no C compiler at install) or
+    ``CATALOG_SCRAPER_PURE_PYTHON`` is set.
+    """
+    if os.environ.get("CATALOG_SCRAPER_PURE_PYTHON"):
+        return None
+    try:
+        return importlib.import_module("normalizers.phrase_compiled").Dispatch(matcher)
+    except (ImportError, AttributeError):
+        return None

@@ -8,6 +8,7 @@ the samples, on the rule tables' own examples, and on generated text.
 
 from __future__ import annotations
 
+import importlib.util
 import re
 
 import pytest
@@ -47,6 +48,8 @@ def test_same_answer_as_the_full_alternation_on_every_block(name: str) -> None:
     assert len(texts) > 1000  # the samples' blocks at least (and the corpus's, beside the clone)
     differ = [t for t in texts if _group(matcher.fullmatch(t)) != _group(matcher.full.fullmatch(t))]
     assert differ == []
+    # and the Python steps, where the compiled dispatch answers
+    assert [t for t in texts if _group(matcher.fullmatch_python(t)) != _group(matcher.full.fullmatch(t))] == []
     assert sum(matcher.fullmatch(t) is not None for t in texts) > 10  # it does match things
 
 
@@ -79,6 +82,7 @@ def test_same_answer_on_generated_text(start: str, middle: str, tail: str) -> No
     text = (start + middle + tail).lower()
     for matcher in MATCHERS.values():
         assert _group(matcher.fullmatch(text)) == _group(matcher.full.fullmatch(text))
+        assert _group(matcher.fullmatch_python(text)) == _group(matcher.full.fullmatch(text))
 
 
 @pytest.mark.parametrize(
@@ -137,3 +141,12 @@ def test_every_match_holds_a_needle(rule: PhraseRule, before: str, after: str) -
                 stripped = text.replace(needle, "")
                 if not any(n in stripped for n in found):
                     assert compiled.fullmatch(stripped) is None, (rule.pattern, text)
+
+
+@pytest.mark.skipif(
+    importlib.util.find_spec("normalizers.phrase_compiled") is None, reason="phrase_compiled was not built"
+)
+def test_compiled_dispatch_is_active() -> None:
+    # The CI installs with a C compiler: a silent fall back to Python would hide a broken build.
+    assert all(m.fullmatch != m.fullmatch_python for m in MATCHERS.values())
+    assert type(_PHRASES.fullmatch.__self__).__module__ == "normalizers.phrase_compiled"  # type: ignore[attr-defined]

@@ -1,0 +1,62 @@
+# cython: language_level=3, boundscheck=False, wraparound=False
+"""``PhraseMatcher.fullmatch`` (``normalizers/phrase_match.py``), compiled.
+
+Every block of every page is matched against the phrase rules, and the
+regular expression is the smaller part of the cost: choosing it (the block's
+first character, its last, the needle tests) took as long again in Python.
+:class:`Dispatch` makes the same choice, from the same tables, without the
+interpreter. The tables stay the matcher's: when a block needs a pattern not
+made yet, the matcher makes it, as it does for its own ``fullmatch``.
+``tests/normalizers/test_phrase_match.py`` holds the two together.
+"""
+
+
+cdef class Dispatch:
+    """``fullmatch`` for one PhraseMatcher, reading (and through it filling) the matcher's tables."""
+
+    cdef frozenset named
+    cdef dict unnamed, tails, gates, patterns, matchers
+    cdef long tail_other
+    cdef object full_fullmatch, pattern_for, classes_of
+
+    def __init__(self, matcher):
+        self.named = matcher._named
+        self.unnamed = matcher._unnamed
+        self.tails = matcher._tails
+        self.tail_other = matcher._tail_other
+        self.gates = matcher._gates
+        self.full_fullmatch = matcher.full.fullmatch
+        self.pattern_for = matcher._pattern
+        self.classes_of = matcher._classes
+        self.matchers = {}  # (head, tail) -> the pattern's bound fullmatch, or None
+
+    def fullmatch(self, str text):
+        """The full alternation's ``fullmatch(text)``, trying only the branches ``text`` allows."""
+        cdef Py_ssize_t n = len(text)
+        cdef long tail
+        cdef long bit
+        if n == 0:
+            return self.full_fullmatch(text)
+        first = text[0:1]
+        if first in self.named:
+            head = first
+        else:
+            head = self.unnamed.get(first)
+            if head is None:
+                head = self.classes_of(first)
+        found = self.tails.get(text[n - 1 : n])
+        tail = self.tail_other if found is None else <long> found
+        for gate in <tuple> self.gates[tail]:
+            bit = <long> (<tuple> gate)[0]
+            for part in <tuple> (<tuple> gate)[1]:
+                if part in text:
+                    break
+            else:
+                tail ^= bit  # none of its needles: the rule cannot match
+        key = (head, tail)
+        try:
+            match = self.matchers[key]
+        except KeyError:
+            pattern = self.pattern_for(head, tail)
+            match = self.matchers[key] = None if pattern is None else pattern.fullmatch
+        return None if match is None else match(text)
