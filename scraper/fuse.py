@@ -362,7 +362,7 @@ def _fuse_people(candidates: list[Candidate], fused: Fused, visible: set[str] = 
     by_source: dict[str, list[tuple[str, str]]] = {}
     priority: dict[str, float] = {}
     known = {fold(c.value) for c in candidates if c.field in _PEOPLE_FIELDS and len(c.value.split()) <= 4}
-    known |= {v for v in visible if 2 <= len(v.split()) <= 4}
+    known |= {v for v in visible if 1 <= v.count(" ") <= 3}  # 2-4 words: a folded key has one space between two
     for cand in candidates:
         if cand.field not in _PEOPLE_FIELDS:
             continue

@@ -895,12 +895,16 @@ def pair_labels(blocks: list[Block]) -> list[Block]:
             pending = ""
             continue
         pending = ""
-        split = _split_label(text)
-        # Only a known label pairs inside one block: "Title: Subtitle" and
-        # "Note: a sentence" have the same shape as "Label: value".
-        if split is not None and field_for_label(split[0]):
-            out.append(block.labelled(split[0], split[1]))
-            continue
+        # (Only a block with a colon, or that may open with an identifier label, can
+        # split: most blocks are passed over here without a call.)
+        first = text[:1]
+        if ":" in text or "：" in text or first in _IDENTIFIER_FIRST or first.isspace():
+            split = _split_label(text)
+            # Only a known label pairs inside one block: "Title: Subtitle" and
+            # "Note: a sentence" have the same shape as "Label: value".
+            if split is not None and field_for_label(split[0]):
+                out.append(block.labelled(split[0], split[1]))
+                continue
         out.append(block)
         if len(text) > 40 or block.link_density > 0.5:
             continue  # a menu link ("Uitgevers") names a page, not the value below it
