@@ -271,16 +271,20 @@ _INVISIBLE_IDS = frozenset(LexborHTMLParser("").create_node(name).tag_id for nam
 
 
 def _walk(
-    tree: LexborHTMLParser, body: LexborNode, marks: dict[int, tuple[tuple[str, ...], int]] | None
+    tree: LexborHTMLParser,
+    body: LexborNode,
+    marks: dict[int, tuple[tuple[str, ...], int]] | None,
+    body_length: int = -1,
 ) -> list[Block]:
     """The body's blocks: through the compiled walk when it is built and usable, else in Python.
 
     ``marks`` is None when ``_scan`` left them to the compiled walk, which reads
-    them off the elements as it goes.
+    them off the elements as it goes. ``body_length`` is the body's text length
+    as the compiled walk counts it, when the compiled scan read it (else -1).
     """
     if _COMPILED is not None:
         try:
-            blocks: list[Block] = _COMPILED.walk(body)
+            blocks: list[Block] = _COMPILED.walk(body, body_length)
             return blocks
         except _FALLBACK:
             pass  # a tag or a depth it does not know: the Python walk gives the same blocks
@@ -528,11 +532,16 @@ def _python_blocks(html: str | bytes) -> list[Block]:
     return _walk_python(tree.body, marks) if tree.body is not None else []
 
 
-def _compiled_blocks(walker: Any, html: str | bytes) -> list[Block]:
-    """A compiled walker's blocks for a document, read as ``parse_html`` reads it."""
+def _compiled_blocks(walker: Any, html: str | bytes, *, scanner: Any = None) -> list[Block]:
+    """A compiled walker's blocks for a document, read as ``parse_html`` reads it.
+
+    With ``scanner``, the body's text length is the one its scan reads, as in
+    ``parse_html``; without, the walk counts it itself.
+    """
     tree = LexborHTMLParser(html)
-    _scan(tree, ParsedPage(kind="html", blocks=[]), for_compiled=True)
-    blocks: list[Block] = walker.walk(tree.body) if tree.body is not None else []
+    nodes, body_length = scanner.scan(tree, walker) if scanner is not None else (None, -1)
+    _scan(tree, ParsedPage(kind="html", blocks=[]), for_compiled=True, nodes=nodes)
+    blocks: list[Block] = walker.walk(tree.body, body_length) if tree.body is not None else []
     return blocks
 
 
@@ -632,7 +641,7 @@ _INVISIBLE = frozenset(_INVISIBLE_TAGS)
 
 
 def _scan(
-    tree: LexborHTMLParser, page: ParsedPage, *, for_compiled: bool = False
+    tree: LexborHTMLParser, page: ParsedPage, *, for_compiled: bool = False, nodes: list[LexborNode] | None = None
 ) -> dict[int, tuple[tuple[str, ...], int]] | None:
     """Read the page's metadata, find the furniture marks, and drop the invisible elements.
 
@@ -640,16 +649,18 @@ def _scan(
     metadata alone and returns None: the compiled walk reads the marks off the
     elements and passes over invisible ones itself, which spares the query
     half its matches (every element with a style or a role, every script and svg).
+    ``nodes`` are the metadata query's elements when the caller has them already.
     """
     invisible: list[LexborNode] = []
     marked: list[tuple[LexborNode, dict[str, str | None]]] = []
     props: list[tuple[LexborNode, dict[str, str | None]]] = []
     title: LexborNode | None = None
     seen: set[int] = set()
-    if for_compiled and _SCANNER is not None:
-        nodes = _SCANNER.nodes(tree)  # the metadata query's elements, without a Lexbor query
-    else:
-        nodes = tree.css(_METADATA_QUERY if for_compiled else _SCAN_QUERY)
+    if nodes is None:
+        if for_compiled and _SCANNER is not None:
+            nodes = _SCANNER.nodes(tree)  # the metadata query's elements, without a Lexbor query
+        else:
+            nodes = tree.css(_METADATA_QUERY if for_compiled else _SCAN_QUERY)
     for node in nodes:
         key = node.mem_id
         if key in seen:
@@ -765,11 +776,12 @@ def parse_html(text: str | bytes, *, charset: str = "") -> ParsedPage:
     """
     tree = LexborHTMLParser(text)
     page = ParsedPage(kind="html", blocks=[], charset=charset, tree=tree)
-    marks = _scan(tree, page, for_compiled=_COMPILED is not None)
+    nodes, body_length = _SCANNER.scan(tree, _COMPILED) if _SCANNER is not None else (None, -1)
+    marks = _scan(tree, page, for_compiled=_COMPILED is not None, nodes=nodes)
     body = tree.body
     if body is None:
         return page
-    page.blocks = pair_labels(_walk(tree, body, marks))
+    page.blocks = pair_labels(_walk(tree, body, marks, body_length))
     return page
 
 

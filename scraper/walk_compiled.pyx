@@ -448,7 +448,7 @@ cdef class Walker:
         if text_id != _TEXT_TAG:
             raise ValueError(f"selectolax gives text nodes the tag id {text_id}, not {_TEXT_TAG}")
 
-    def walk(self, object body):
+    def walk(self, object body, Py_ssize_t body_length=-1):
         """The blocks under ``body``, a selectolax LexborNode (an element).
 
         The node is held for the whole walk, and it holds its document: no
@@ -470,7 +470,9 @@ cdef class Walker:
         run.steps = {}
         run.last_link_pos = -1
         run.body = <cs_node *> body_id
-        run.limit = -1.0
+        # The wrapper limit, when the body's text length is known (Scanner.scan reads it); else
+        # the walk counts it itself, at the first element that needs it.
+        run.limit = self.share * max(body_length, 1) if body_length >= 0 else -1.0
         run._walk(run.body, 0, NULL, "body", False, False)
         if run.parts:
             run._flush(NULL, "body", 0)
@@ -493,6 +495,10 @@ cdef class Walker:
         PyObject_GenericSetAttr(block, "value", "")
         PyObject_GenericSetAttr(block, "expander_after", False)
         return block
+
+    def text_length(self, object node):
+        """What the walk counts as ``node``'s text length (``_deep_text_length``), for the tests."""
+        return _deep_text_length(<cs_node *> (<uintptr_t> node.mem_id), self.is_invisible)
 
     def reads_like(self, object node):
         """True when this module reads ``node`` (a LexborNode) as selectolax does.
@@ -899,25 +905,60 @@ cdef class Scanner:
 
     def nodes(self, object tree):
         """The selected elements of ``tree`` (a LexborHTMLParser), in document order."""
+        return self.scan(tree, None)[0]
+
+    def scan(self, object tree, Walker walker):
+        """The selected elements of ``tree``, and the length its body's text has for ``walker``.
+
+        The length is what the walk would count (``_deep_text_length`` of the
+        body, passing over the walker's invisible elements), read in the same
+        pass: each pass over a large tree is mostly waiting for its nodes to
+        come from memory. -1 when there is no walker or no body, or when a
+        text is not valid UTF-8 (the walk then counts for itself).
+        """
         root = tree.root
         if root is None:
-            return []
+            return [], -1
+        body_node = tree.body if walker is not None else None
+        cdef cs_node *body = NULL if body_node is None else <cs_node *> (<uintptr_t> body_node.mem_id)
+        cdef const unsigned char *hidden = NULL if walker is None else walker.is_invisible
         cdef cs_node *top = <cs_node *> (<uintptr_t> root.mem_id)
         cdef cs_node *node = top
+        cdef cs_node *veiled = NULL  # the invisible element the pass is inside, if any
+        cdef bint in_body = False
+        cdef Py_ssize_t length = 0
+        cdef Py_ssize_t part
+        cdef cs_chardata *chars
         cdef list found = []
         while node != NULL:
-            if node.type == CS_NODE_ELEMENT and self._selected(node):
-                found.append(self._node(node, tree))
-            # document order: down, else along, else up and along
+            if node.type == CS_NODE_ELEMENT:
+                if self._selected(node):
+                    found.append(self._node(node, tree))
+                if node == body:
+                    in_body = True
+                elif in_body and veiled == NULL and _is_invisible(node, hidden):
+                    veiled = node
+            elif in_body and veiled == NULL and node.local_name == _TEXT_TAG and length >= 0:
+                chars = <cs_chardata *> node
+                if chars.data.data != NULL:
+                    part = _utf8_length(chars.data.data, chars.data.length)
+                    length = -1 if part < 0 else length + part
+            # document order: down, else along, else up and along (leaving each element passed)
             if node.first_child != NULL:
                 node = node.first_child
                 continue
-            while node != top and node.next == NULL:
+            while True:
+                if node == veiled:
+                    veiled = NULL
+                if node == body:
+                    in_body = False
+                if node == top or node.next != NULL:
+                    break
                 node = node.parent
             if node == top:
                 break
             node = node.next
-        return found
+        return found, (length if body != NULL else -1)
 
     cdef object _node(self, cs_node *node, object tree):
         made = self.node_type.__new__(self.node_type)

@@ -32,9 +32,16 @@ pytestmark = pytest.mark.skipif(not BUILT, reason="the compiled walk was not bui
 
 
 def _both(html: str | bytes) -> tuple[list[Block], list[Block]]:
-    """The compiled walk's blocks and the Python walk's, each on its own parse as parse_html reads it."""
+    """The compiled walk's blocks and the Python walk's, each on its own parse as parse_html reads it.
+
+    The compiled walk is run twice, counting the body's text length itself and
+    taking it from the compiled scan; both must give the Python walk's blocks.
+    """
     assert parse._COMPILED is not None
-    return _compiled_blocks(parse._COMPILED, html), _python_blocks(html)
+    counted = _compiled_blocks(parse._COMPILED, html)
+    if parse._SCANNER is not None:
+        assert _compiled_blocks(parse._COMPILED, html, scanner=parse._SCANNER) == counted
+    return counted, _python_blocks(html)
 
 
 def test_compiled_walk_is_active() -> None:
@@ -268,3 +275,42 @@ _SCAN_ATTRS = [
 def test_scanner_reads_what_the_query_reads_on_generated_markup(parts: list[str]) -> None:
     scanned, queried = _scan_both("".join(parts))
     assert scanned == queried
+
+
+def _body_lengths(html: str | bytes) -> tuple[int, int]:
+    """The body's text length as the compiled scan reads it, and as the walk counts it."""
+    assert parse._COMPILED is not None and parse._SCANNER is not None
+    tree = LexborHTMLParser(html)
+    _, scanned = parse._SCANNER.scan(tree, parse._COMPILED)
+    return scanned, (parse._COMPILED.text_length(tree.body) if tree.body is not None else -1)
+
+
+@pytest.mark.parametrize("path", _pages(), ids=lambda p: p.name)
+def test_scan_reads_the_body_length_the_walk_counts(path: Path) -> None:
+    data = path.read_bytes()
+    scanned, counted = _body_lengths(data)
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        assert scanned == -1 and counted > 0  # read as bytes, a latin-1 page is not UTF-8: the walk counts
+    else:
+        assert scanned == counted > 0
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        pytest.param("<p>a<script>xx</script><svg><text>yy</text></svg>b</p><template>t</template>", id="invisible"),
+        pytest.param("<html><head><title>T</title></head><body></body></html>", id="empty-body"),
+        pytest.param("<body><noscript><p>n</p></noscript><div><style>s</style>caf\u00e9</div></body>", id="nested"),
+        pytest.param("<body><iframe></iframe><p>x</p><object></object></body>", id="childless-invisible"),
+    ],
+)
+def test_scan_body_length_on_corners(html: str) -> None:
+    scanned, counted = _body_lengths(html)
+    assert scanned == counted
+
+
+def test_scan_leaves_invalid_utf8_to_the_walk() -> None:
+    scanned, counted = _body_lengths(b"<body><p>bad \xff bytes</p></body>")
+    assert scanned == -1 and counted == len("bad \ufffd bytes")
