@@ -18,7 +18,7 @@ from typing import Any
 
 import ftfy
 
-__all__ = ["fold", "has_mojibake", "normalize_text"]
+__all__ = ["digits", "fold", "has_mojibake", "letters", "normalize_text"]
 
 # Byte pairs that UTF-8 text shows when it was decoded as cp1252/latin-1:
 # "Ã©" for "é", "â€œ" for "“". Real text almost never has these sequences, so
@@ -68,6 +68,26 @@ def _compiled(name: str) -> Callable[[str], Any] | None:
 _TIDY: Callable[[str], str | None] | None = _compiled("tidy")
 # fold's last step: the runs of letters and digits, one space apart.
 _WORDS: Callable[[str], str] | None = _compiled("words")
+_LETTERS: Callable[[str], int] | None = _compiled("letters")
+_DIGITS: Callable[[str], int] | None = _compiled("digits")
+
+
+def letters(text: str) -> int:
+    """How many characters of ``text`` are letters (``str.isalpha``).
+
+    >>> letters("Dune 2: Messiah"), letters("豆瓣 8.9")
+    (11, 2)
+    """
+    return _LETTERS(text) if _LETTERS is not None else sum(c.isalpha() for c in text)
+
+
+def digits(text: str) -> int:
+    """How many characters of ``text`` are digits (``str.isdigit``).
+
+    >>> digits("5,030,965 ratings"), digits("²½")
+    (7, 1)
+    """
+    return _DIGITS(text) if _DIGITS is not None else sum(c.isdigit() for c in text)
 
 
 def normalize_text(text: str, *, keep_paragraphs: bool = False, check_mojibake: bool = True) -> str:

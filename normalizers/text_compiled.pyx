@@ -29,6 +29,8 @@ import unicodedata
 cdef extern from "Python.h":
     bint Py_UNICODE_ISSPACE(Py_UCS4 ch)
     bint Py_UNICODE_ISALNUM(Py_UCS4 ch)
+    bint Py_UNICODE_ISALPHA(Py_UCS4 ch)
+    bint Py_UNICODE_ISDIGIT(Py_UCS4 ch)
 
 _is_nfc = unicodedata.is_normalized
 
@@ -163,3 +165,23 @@ def words(str text):
         return PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, buffer, out)
     finally:
         PyMem_Free(buffer)
+
+
+def letters(str text):
+    """``sum(c.isalpha() for c in text)``, in one pass over the characters."""
+    cdef Py_ssize_t count = 0
+    cdef Py_UCS4 c
+    for c in text:
+        if Py_UNICODE_ISALPHA(c):
+            count += 1
+    return count
+
+
+def digits(str text):
+    """``sum(c.isdigit() for c in text)``, in one pass over the characters."""
+    cdef Py_ssize_t count = 0
+    cdef Py_UCS4 c
+    for c in text:
+        if Py_UNICODE_ISDIGIT(c):
+            count += 1
+    return count

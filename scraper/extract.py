@@ -15,7 +15,7 @@ from collections.abc import Iterator
 
 from normalizers.residue import match_phrase
 from normalizers.rules.phrases import NEUTRAL_SECTION_HEADINGS
-from normalizers.text import fold
+from normalizers.text import fold, letters
 from scraper.blocks import Block
 from scraper.bylines import BYLINE, EDITION_BYLINE, ROLE_IN_PARENS, ROLE_WORDS, is_byline
 from scraper.candidates import Candidate, SourceName
@@ -479,7 +479,7 @@ def _is_subheading(block: Block, *, first: bool) -> bool:
         return False  # a linked part title is a paragraph of the blurb; a linked <div> or <li> is a menu
     if text.endswith((":", "：")) or match_phrase(text) or field_for_label(text):
         return False
-    return not first or (text.isupper() and sum(c.isalpha() for c in text) >= 3)
+    return not first or (text.isupper() and letters(text) >= 3)
 
 
 def _long_enough(run: list[str]) -> bool:

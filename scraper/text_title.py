@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from itertools import accumulate
 
 from normalizers.residue import match_phrase
-from normalizers.text import fold
+from normalizers.text import digits, fold, letters
 from scraper.blocks import Block
 from scraper.bylines import is_byline
 from scraper.candidates import Candidate
@@ -82,10 +82,6 @@ def _names_a_person(text: str) -> bool:
     return bool(first) and (first.isupper() or first >= "\u3000") and len(text.split()) <= 8 and not is_sentence(text)
 
 
-def _alpha(text: str) -> int:
-    return sum(c.isalpha() for c in text)
-
-
 def _may_be_title(block: Block, people: set[str]) -> bool:
     text = block.text
     if (
@@ -93,15 +89,15 @@ def _may_be_title(block: Block, people: set[str]) -> bool:
         or block.chrome
         or block.link_density > 0.5
         or len(text) > _LONG
-        or (_alpha(text) < 2 and not (text.isdigit() and len(text) >= 3))
+        or (letters(text) < 2 and not (text.isdigit() and len(text) >= 3))
     ):
         return False  # "1984" and "451" are titles; other lines need letters
     if text.endswith(("!", "?", "。", ":")) or (text.endswith(".") and " " in text and text.count(". ") >= 1):
         return False  # a sentence, or a line that introduces something
     if _TIGHT_LABEL.match(text):
         return False  # "商品格式：流動版面 EPUB", "Format:Paperback": an unpaired label line
-    digits = sum(c.isdigit() for c in text)
-    if digits and not text.strip().isdigit() and digits * 4 > len(text):
+    digit_count = digits(text)
+    if digit_count and not text.strip().isdigit() and digit_count * 4 > len(text):
         return False  # "5,030,965 ratings133,303 reviews", prices, dates
     if fold(text) in people or field_for_label(text) or match_phrase(text):
         return False
@@ -275,7 +271,7 @@ def _scored_lines(blocks: list[Block], people: set[str]) -> dict[str, _Line]:
             line.add("twice_in_a_row", 1.0)  # a breadcrumb's end and the heading
         # Menu words open the menu's other entries ("Strips in bezit", "Books
         # > Poetry"): a one-word line that leads many lines is a category.
-        one_word = " " not in key and _alpha(key) == len(key) and not any(c >= "\u3000" for c in key)
+        one_word = " " not in key and letters(key) == len(key) and not any(c >= "\u3000" for c in key)
         if one_word and wrapped >= 2:
             line.add("category", -1.0 - 0.5 * min(wrapped, 6))
         if len(key) >= 4 and _holds_word(prose, key):

@@ -218,3 +218,12 @@ def test_fold_both_ways(monkeypatch: pytest.MonkeyPatch, compiled: bool, sample:
     if not compiled:
         monkeypatch.setattr(text, "_WORDS", None)
     assert fold.__wrapped__(sample) == _fold_by_definition(sample)
+
+
+@needs_tidy
+def test_compiled_letter_and_digit_counts_are_str_methods_on_every_code_point() -> None:
+    assert text._LETTERS is not None and text._DIGITS is not None
+    every = "".join(chr(i) for i in range(0x110000) if not 0xD800 <= i < 0xE000)
+    assert text._LETTERS(every) == sum(c.isalpha() for c in every)
+    assert text._DIGITS(every) == sum(c.isdigit() for c in every)
+    assert text._LETTERS("") == text._DIGITS("") == 0
