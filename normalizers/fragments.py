@@ -109,6 +109,21 @@ def _last_sentence_end(body: str) -> re.Match[str] | None:
 _LONG_FRAGMENT = 150  # characters: a cut-off sentence this long is most of a teaser
 
 
+def _may_end_cut(text: str) -> bool:
+    """Whether ``text`` ends as ``_CUT_TAIL`` needs (". . .", "..." or "…"), told from its last characters.
+
+    The search itself tries every position of a long description.
+
+    >>> [_may_end_cut(t) for t in ("cut . . . ", "cut...", "cut…", "whole.", "a. b. c.")]
+    [True, True, True, False, False]
+    """
+    end = text.rstrip()
+    if end.endswith(("…", "...")):
+        return True
+    # ". . .": three dots, one whitespace character between each two
+    return end[-1:] == "." and end[-3:-2] == "." and end[-5:-4] == "." and end[-2:-1].isspace() and end[-4:-3].isspace()
+
+
 def trim_truncated(text: str, *, cut_short: bool = False) -> tuple[str, str | None]:
     """Drop a cut-off last sentence; return ``(kept text, removed fragment or None)``.
 
@@ -133,7 +148,7 @@ def trim_truncated(text: str, *, cut_short: bool = False) -> tuple[str, str | No
     >>> trim_truncated("It ends well.\\n\\n--back cover", cut_short=True)
     ('It ends well.\\n\\n--back cover', None)
     """
-    tail = _CUT_TAIL.search(text)
+    tail = _CUT_TAIL.search(text) if _may_end_cut(text) else None
     last = text.rsplit("\n\n", 1)[-1]
     if tail is None and cut_short and _MID_SENTENCE.search(text) and not _ATTRIBUTION.match(last):
         # A "Read more" toggle followed a text that stops mid-sentence ("and

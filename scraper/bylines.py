@@ -58,5 +58,9 @@ def is_byline(text: str) -> bool:
     >>> is_byline("von Hermann Hesse (Autor)"), is_byline("Von dir ausgewählte Erweiterungen sind nicht verfügbar.")
     (True, False)
     """
-    match = BYLINE.match(text)
+    # BYLINE starts with one of its words' first letters: most lines are decided without it.
+    match = BYLINE.match(text) if text[:1] in _BYLINE_FIRST else None
     return bool(match and not is_sentence(match.group("names"))) or states_role(text)
+
+
+_BYLINE_FIRST = frozenset("bBvVdDpP")

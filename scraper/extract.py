@@ -395,8 +395,6 @@ def _is_prose(block: Block) -> bool:
         not block.heading
         and not block.label
         and block.link_density < 0.3
-        and not _WEB_ADDRESS.search(text)
-        and not _PRICE.search(text)
         and (
             len(text) >= 120
             or (len(text) >= 30 and text.endswith(_PROSE_END) and _has_lower_case_words(text))
@@ -404,6 +402,9 @@ def _is_prose(block: Block) -> bool:
             # a press quote with its source after it: "'A blinding read' SUN"
             or (len(text) >= 40 and len(text.split()) >= 6 and any(q in text for q in "'\"‘’“”«»"))
         )
+        # (the searches last: they read the whole text)
+        and not _WEB_ADDRESS.search(text)
+        and not _PRICE.search(text)
     )
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from normalizers.fragments import drop_stray_fragments, trim_truncated
 from scraper.blocks import Block
@@ -124,3 +126,25 @@ def test_trim_truncated(text: str, kept: str, cut: str | None) -> None:
 def test_trim_truncated_is_idempotent(text: str, kept: str, cut: str | None) -> None:
     """Trimming what was already trimmed changes nothing."""
     assert trim_truncated(kept) == (kept, None)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list(". …xa\t\n\u3000")), max_size=12))
+def test_cut_tail_gate_only_skips_searches_that_find_nothing(text: str) -> None:
+    from normalizers.fragments import _CUT_TAIL, _may_end_cut
+
+    if not _may_end_cut(text):
+        assert _CUT_TAIL.search(text) is None
+
+
+def test_byline_first_letters_are_all_the_pattern_can_start_with() -> None:
+    # BYLINE is case-insensitive: no other character folds to its words' first letters.
+    import re
+
+    from scraper.bylines import _BYLINE_FIRST
+
+    words = ["by", "von", "door", "por", "par"]
+    starts = re.compile(r"(?:by|von|door|por|par)", re.I)
+    every = [chr(i) for i in range(0x110000) if not 0xD800 <= i < 0xE000]
+    found = {c for c in every for w in words if starts.match(c + w[1:])}
+    assert found == _BYLINE_FIRST
