@@ -370,6 +370,7 @@ _MIN_LEAD = 120
 _WEB_ADDRESS = re.compile(r"\bwww\.|https?://", re.I)
 # A price ("9,00 €", "£8.49", "NT$ 392") marks an offer box, not a synopsis.
 _PRICE = re.compile(r"\d[\d.,]*\s?[€£¥]|[€£¥$]\s?\d")
+_CURRENCY_SIGNS = "€£¥$"  # one of them is in every price _PRICE finds
 
 
 def _has_lower_case_words(text: str) -> bool:
@@ -402,9 +403,9 @@ def _is_prose(block: Block) -> bool:
             # a press quote with its source after it: "'A blinding read' SUN"
             or (len(text) >= 40 and len(text.split()) >= 6 and any(q in text for q in "'\"‘’“”«»"))
         )
-        # (the searches last: they read the whole text)
-        and not _WEB_ADDRESS.search(text)
-        and not _PRICE.search(text)
+        # (the searches last, and only where what they need is in the text: they try every position)
+        and not (("://" in text or "www." in text.lower()) and _WEB_ADDRESS.search(text))
+        and not (any(sign in text for sign in _CURRENCY_SIGNS) and _PRICE.search(text))
     )
 
 

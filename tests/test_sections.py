@@ -49,3 +49,19 @@ def test_a_store_menu_names_no_genre() -> None:
 def test_a_record_still_names_its_genre() -> None:
     page = parse_text("The Keeper\nby Ann Author\n\nGenres\nFantasy\nPublisher\nGollancz")
     assert [c.value for c in block_candidates(page, page.blocks)[0] if c.field == "subject"] == ["Fantasy"]
+
+
+def test_prose_gates_skip_only_searches_that_find_nothing() -> None:
+    # _is_prose searches for a web address and a price only where one could be: held
+    # to the plain searches on every character the patterns (case-insensitively) name.
+    import itertools
+
+    from scraper.extract import _CURRENCY_SIGNS, _PRICE, _WEB_ADDRESS
+
+    pieces = ["www.", "WWW.", "wWw.", "http://", "HTTPS://", "httſ://", "9,00 €", "£8", "$ 5", "¥", "x", " "]
+    for a, b in itertools.product(pieces, repeat=2):
+        text = a + b
+        if _WEB_ADDRESS.search(text):
+            assert "://" in text or "www." in text.lower()
+        if _PRICE.search(text):
+            assert any(sign in text for sign in _CURRENCY_SIGNS)
