@@ -26,6 +26,23 @@ _COUNTER = re.compile(r"^[\s(\[]*[\d.,:/%+×x\-–—]*[\s)\]]*$|^[\W_]{1,3}$|^[
 _CODE = re.compile(r'^\s*(?:\{\s*"|\[\s*\{|\{\s*\}$|function\s*\(|var\s+\w+\s*=|window\.\w+\s*=)')
 
 
+# What _COUNTER's and _CODE's matches can start with: most blocks start otherwise, and
+# are passed over without the patterns.
+_COUNTER_FIRST = frozenset("([.,:/%+×x-–—)]★☆✩✭")
+_CODE_FIRST = frozenset("{[fvw") | {""}
+
+
+def _may_count(text: str) -> bool:
+    """Whether ``_COUNTER`` can match ``text``, told from its length and first character.
+
+    >>> [_may_count(t) for t in ("(12)", "4.3", " 12", "★★☆", "›", "Reviews", "x 2")]
+    [True, True, True, True, True, False, True]
+    """
+    first = text[:1]
+    # (up to three characters of any kind, and the newline "$" allows after them)
+    return len(text) <= 4 or first in _COUNTER_FIRST or first.isdecimal() or first.isspace()
+
+
 # A bare year ("2019", "[2023]", "(1974)") can be a value whose label was a separate block.
 _YEAR_VALUE = re.compile(r"[\[(]?\d{4}[\])]?")
 
@@ -54,9 +71,14 @@ def drop_stray_fragments(blocks: list[Block]) -> StepResult:
     survivors: list[Block] = []
     removed: list[Removed] = []
     for block in blocks:
-        if not block.label and _COUNTER.match(block.text) and not _YEAR_VALUE.fullmatch(block.text.strip()):
+        if (
+            not block.label
+            and _may_count(block.text)
+            and _COUNTER.match(block.text)
+            and not _YEAR_VALUE.fullmatch(block.text.strip())
+        ):
             removed.append(Removed("stray_fragment:counter", block.text))
-        elif _CODE.match(block.text):
+        elif block.text.lstrip()[:1] in _CODE_FIRST and _CODE.match(block.text):
             removed.append(Removed("stray_fragment:code", block.text))
         else:
             survivors.append(block)

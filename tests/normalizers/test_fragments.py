@@ -148,3 +148,14 @@ def test_byline_first_letters_are_all_the_pattern_can_start_with() -> None:
     every = [chr(i) for i in range(0x110000) if not 0xD800 <= i < 0xE000]
     found = {c for c in every for w in words if starts.match(c + w[1:])}
     assert found == _BYLINE_FIRST
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list('([.,:/%+×x-–—)]★☆✩✭ \t\n{}"fvarwindow=_9٣a›|')), max_size=10))
+def test_counter_and_code_gates_only_skip_patterns_that_do_not_match(text: str) -> None:
+    from normalizers.fragments import _CODE, _CODE_FIRST, _COUNTER, _may_count
+
+    if _COUNTER.match(text):
+        assert _may_count(text)
+    if _CODE.match(text):
+        assert text.lstrip()[:1] in _CODE_FIRST
