@@ -12,6 +12,7 @@ the synopsis. Each cue adds to a line's score; the best line wins.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -201,6 +202,35 @@ def _folded_prose(blocks: list[Block], limit: int) -> str:
     return " ".join(parts)[:limit]
 
 
+class _LineIndex:
+    """Folded lines, searched for the ones holding a key: ``[f for f in lines if key in f]``.
+
+    The lines are joined once and searched with ``str.find``, which skips from
+    one occurrence to the next, instead of testing each line for each key:
+    that was quadratic on a page with hundreds of short lines.
+
+    >>> _LineIndex(["a b", "c", "b c", "b"]).holding("b")
+    ['a b', 'b c', 'b']
+    """
+
+    def __init__(self, lines: list[str]) -> None:
+        self.lines = lines
+        # Folded text has no newline: it separates the lines, and no key spans two.
+        self.text = "\n".join(lines)
+        self.starts = list(accumulate((len(line) + 1 for line in lines[:-1]), initial=0))
+
+    def holding(self, key: str) -> list[str]:
+        found: list[str] = []
+        at = self.text.find(key) if key else -1
+        while at >= 0:
+            i = bisect_right(self.starts, at) - 1
+            found.append(self.lines[i])
+            if i + 1 >= len(self.lines):
+                break
+            at = self.text.find(key, self.starts[i + 1])
+        return found if key else list(self.lines)
+
+
 def _scored_lines(blocks: list[Block], people: set[str]) -> dict[str, _Line]:
     window = blocks[:_WINDOW]
     # The record's byline comes first; later ones belong to reviews and lists.
@@ -255,9 +285,10 @@ def _scored_lines(blocks: list[Block], people: set[str]) -> dict[str, _Line]:
             if field_for_label(text) or (len(text) < 30 and not text.isdigit() and parse_date(text)):
                 continue
             lines[key] = _Line(text, i, [i])
+    holders = _LineIndex(short)
     for key, line in lines.items():
         repeats = exact[key]
-        holding = [f for f in short if key in f and f != key]
+        holding = [f for f in holders.holding(key) if f != key]
         wrapped = sum(1 for f in holding if f.startswith(key) and _is_word_at(f, key, 0))
         inside = sum(1 for f in holding if not f.startswith(key) and _holds_word(f, key))
         # A title is printed two to four times; a line printed more often is an

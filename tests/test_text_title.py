@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from scraper.parse import parse_text
 from scraper.text_title import text_title_candidates
@@ -126,3 +128,11 @@ PRESS = [
 def test_copyright_holder_is_no_title(lines: list[str], title: str) -> None:
     blocks = parse_text("\n".join(lines)).blocks
     assert [c.value for c in text_title_candidates(blocks, set()) if c.field == "title"][:1] == [title]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.text(alphabet="ab ", max_size=5), max_size=8), st.text(alphabet="ab ", max_size=3))
+def test_line_index_finds_what_a_scan_finds(lines: list[str], key: str) -> None:
+    from scraper.text_title import _LineIndex
+
+    assert _LineIndex(lines).holding(key) == [f for f in lines if key in f]
