@@ -56,7 +56,7 @@ ctypedef fused _ucs:
 def tidy(str text):
     """``normalize_text(text)`` when ``text`` needs no repair; None when it may.
 
-    A text may need a repair when it holds an ``&`` (an entity?), an ``Ã`` or
+    A text may need a repair when it holds an ``&`` that may open an entity, an ``Ã`` or
     ``Â``, or an ``â`` that could start a mojibake pair (before a ``€``, or
     anywhere in a text with invisible characters, which dropping can join
     into one), or when it is not in NFC: those are left to the Python path.
@@ -75,6 +75,23 @@ def tidy(str text):
     return _tidy(<Py_UCS4 *> data, n, text, kind)
 
 
+cdef inline bint _may_open_entity(_ucs *data, Py_ssize_t at, Py_ssize_t n) noexcept:
+    # Whether the "&" at ``at`` may open what normalize_text's _ENTITY decodes
+    # ("&amp;", "&#39;", "&#x27;"): a "#" or an ASCII letter after it, and a ";"
+    # within the longest such entity. A bare "&" ("Simon & Schuster", "AT&T") is text.
+    cdef Py_ssize_t j
+    cdef Py_UCS4 c
+    if at + 1 >= n:
+        return False
+    c = data[at + 1]
+    if not (c == 0x23 or 0x41 <= c <= 0x5A or 0x61 <= c <= 0x7A):
+        return False
+    for j in range(at + 2, min(n, at + 36)):
+        if data[j] == 0x3B:  # ;
+            return True
+    return False
+
+
 cdef object _tidy(_ucs *data, Py_ssize_t n, str text, int kind):
     # tidy over a string's characters: invisible ones dropped, each run of
     # spaces one space, none at either end; the text itself when that changes nothing.
@@ -89,7 +106,7 @@ cdef object _tidy(_ucs *data, Py_ssize_t n, str text, int kind):
         for i in range(n):
             c = data[i]
             if c < 0x80:
-                if c == 0x26:  # &
+                if c == 0x26 and _may_open_entity(data, i, n):  # &
                     return None
                 if c == 0x20 or 0x09 <= c <= 0x0D or 0x1C <= c <= 0x1F:
                     space = out > 0

@@ -155,7 +155,11 @@ def _tidy_agrees(raw: str) -> None:
 
 @needs_tidy
 @pytest.mark.parametrize(
-    "raw", [r for r, _ in REPAIRS] + ["  a  b ", "x\u200b y", "\x00a\x1cb", "日本\u3000語 ", "x\u2000y", "â™ â\u00ad€"]
+    "raw",
+    [r for r, _ in REPAIRS]
+    + ["  a  b ", "x\u200b y", "\x00a\x1cb", "日本\u3000語 ", "x\u2000y", "â™ â\u00ad€"]
+    + ["AT&T", "Simon & Schuster", "&amp;", "&#39;", "&#x27;", "R&D; x", "&a1;", "& amp;", "&;", "&", "x&", "&#٣;"]
+    + ["&" + "a" * 31 + ";", "&" + "a" * 40 + ";", "Tom &amp;amp; Jerry", "&AMP;"],
 )
 def test_compiled_tidy_agrees_on_examples(raw: str) -> None:
     _tidy_agrees(raw)
