@@ -921,9 +921,9 @@ def pair_labels(blocks: list[Block]) -> list[Block]:
         if len(text) > 40 or block.link_density > 0.5:
             continue  # a menu link ("Uitgevers") names a page, not the value below it
         stripped = text.rstrip(" :：\u200e\u200f")
-        if not _is_section_label(text) and (
+        if (
             field_for_label(stripped) or (text.endswith((":", "：")) and len(text.split()) <= _MAX_LABEL_WORDS)
-        ):
+        ) and not _is_section_label(text):  # (rarer first: most short blocks are neither)
             pending = stripped
     return out
 
