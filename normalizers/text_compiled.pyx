@@ -156,30 +156,49 @@ def words(str text):
     """``" ".join(re.findall(r"[^\\W_]+", text))``: the runs of letters and digits, one space apart.
 
     ``fold``'s last step, on casefolded text. ``[^\\W_]`` is what the regex
-    engine calls a word character, less the underscore: ``Py_UNICODE_ISALNUM``.
+    engine calls a word character, less the underscore: ``Py_UNICODE_ISALNUM``
+    (four lookups a character: ASCII ones are read from a table).
     """
-    cdef Py_ssize_t n = len(text)
-    cdef Py_ssize_t out = 0
-    cdef Py_UCS4 c
-    cdef bint gap = False  # a space is owed before the next word character
-    cdef Py_UCS4 *buffer
+    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text)
+    cdef int kind = PyUnicode_KIND(text)
+    cdef void *data = PyUnicode_DATA(text)
     if n == 0:
         return ""
-    buffer = <Py_UCS4 *> PyMem_Malloc(n * sizeof(Py_UCS4))
+    if kind == PyUnicode_1BYTE_KIND:
+        return _words(<Py_UCS1 *> data, n, text, kind)
+    if kind == PyUnicode_2BYTE_KIND:
+        return _words(<Py_UCS2 *> data, n, text, kind)
+    return _words(<Py_UCS4 *> data, n, text, kind)
+
+
+cdef inline bint _alnum(Py_UCS4 c) noexcept:
+    if c < 0x80:
+        return (0x30 <= c <= 0x39) or (0x41 <= c <= 0x5A) or (0x61 <= c <= 0x7A)
+    return Py_UNICODE_ISALNUM(c)
+
+
+cdef object _words(_ucs *data, Py_ssize_t n, str text, int kind):
+    cdef _ucs *buffer = <_ucs *> PyMem_Malloc(n * sizeof(_ucs))
+    cdef Py_ssize_t i, out = 0
+    cdef Py_UCS4 c
+    cdef bint gap = False  # a space is owed before the next word character
     if buffer == NULL:
         raise MemoryError()
     try:
-        for c in text:
-            if Py_UNICODE_ISALNUM(c):
+        for i in range(n):
+            c = data[i]
+            if _alnum(c):
                 if gap:
                     buffer[out] = 0x20
                     out += 1
                     gap = False
-                buffer[out] = c
+                buffer[out] = <_ucs> c
                 out += 1
             else:
                 gap = out > 0
-        return PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, buffer, out)
+        if out == n and memcmp(buffer, data, n * sizeof(_ucs)) == 0:
+            return text
+        return PyUnicode_FromKindAndData(kind, buffer, out)
     finally:
         PyMem_Free(buffer)
 
@@ -189,7 +208,10 @@ def letters(str text):
     cdef Py_ssize_t count = 0
     cdef Py_UCS4 c
     for c in text:
-        if Py_UNICODE_ISALPHA(c):
+        if c < 0x80:
+            if (0x41 <= c <= 0x5A) or (0x61 <= c <= 0x7A):
+                count += 1
+        elif Py_UNICODE_ISALPHA(c):
             count += 1
     return count
 
@@ -199,6 +221,9 @@ def digits(str text):
     cdef Py_ssize_t count = 0
     cdef Py_UCS4 c
     for c in text:
-        if Py_UNICODE_ISDIGIT(c):
+        if c < 0x80:
+            if 0x30 <= c <= 0x39:
+                count += 1
+        elif Py_UNICODE_ISDIGIT(c):
             count += 1
     return count
