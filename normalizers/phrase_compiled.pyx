@@ -15,8 +15,10 @@ cdef class Dispatch:
     """``fullmatch`` for one PhraseMatcher, reading (and through it filling) the matcher's tables."""
 
     cdef frozenset named
-    cdef dict unnamed, tails, gates, patterns, matchers
+    cdef dict unnamed, tails, gates, patterns, matchers, max_len
     cdef long tail_other
+    cdef Py_ssize_t longest
+    cdef str strip
     cdef object full_fullmatch, pattern_for, classes_of
 
     def __init__(self, matcher):
@@ -29,9 +31,28 @@ cdef class Dispatch:
         self.pattern_for = matcher._pattern
         self.classes_of = matcher._classes
         self.matchers = {}  # (head, tail) -> the pattern's bound fullmatch, or None
+        self.max_len = matcher.max_len
+        self.longest = matcher.longest
+        self.strip = matcher.strip
+
+    def category(self, str text):
+        """PhraseMatcher.category_python, without the interpreter."""
+        if len(text) > self.longest:
+            return None
+        key = text.strip(self.strip) or text
+        match = self._fullmatch(key.lower())
+        if match is None:
+            return None
+        category = match.lastgroup
+        if category is None:
+            return None
+        return category if len(text) <= <Py_ssize_t> self.max_len[category] else None
 
     def fullmatch(self, str text):
         """The full alternation's ``fullmatch(text)``, trying only the branches ``text`` allows."""
+        return self._fullmatch(text)
+
+    cdef object _fullmatch(self, str text):
         cdef Py_ssize_t n = len(text)
         cdef long tail
         cdef long bit

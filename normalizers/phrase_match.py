@@ -245,8 +245,15 @@ class PhraseMatcher:
     test a few dozen nanoseconds.
     """
 
-    def __init__(self, rules: Sequence[PhraseRule]) -> None:
+    def __init__(self, rules: Sequence[PhraseRule], *, strip: str = "") -> None:
         self.rules = list(rules)
+        # For ``category``: the characters a block is stripped of at its ends, and each
+        # category's longest block (its rules' max_len), past which it is prose.
+        self.strip = strip
+        self.max_len: dict[str, int] = {}
+        for rule in rules:
+            self.max_len[rule.category] = max(self.max_len.get(rule.category, 0), rule.max_len)
+        self.longest = max(self.max_len.values(), default=0)
         self.categories = list(dict.fromkeys(rule.category for rule in rules))
         self.full = compile_rules(rules, self.categories)
         self._starts = [first_chars(rule.pattern) for rule in rules]
@@ -281,6 +288,22 @@ class PhraseMatcher:
         self.fullmatch: Callable[[str], re.Match[str] | None] = (
             self.fullmatch_python if dispatch is None else dispatch.fullmatch
         )
+        self.category: Callable[[str], str | None] = self.category_python if dispatch is None else dispatch.category
+
+    def category_python(self, text: str) -> str | None:
+        """The category a whole block belongs to, or None: ``category`` in Python.
+
+        The block is matched stripped of ``strip`` at its ends (or whole, when
+        that leaves nothing) and lower-cased; a match counts only when the
+        block is no longer than its category's ``max_len``.
+        """
+        if len(text) > self.longest:
+            return None
+        match = self.fullmatch((text.strip(self.strip) or text).lower())
+        if match is None or match.lastgroup is None:
+            return None
+        category = match.lastgroup
+        return category if len(text) <= self.max_len[category] else None
 
     def _could_match(self, i: int, head: str | tuple[str, ...], tail: int) -> bool:
         # head is a block's first character, or for one no rule names, the classes it is in.

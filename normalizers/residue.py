@@ -20,32 +20,24 @@ from dataclasses import replace
 # so importing its names here would be circular when scraper.labels loads first.
 import scraper.labels as labels
 from normalizers.phrase_match import PhraseMatcher
-from normalizers.rules.phrases import NEUTRAL_SECTION_HEADINGS, PHRASE_RULES, SECTION_RULES, PhraseRule
+from normalizers.rules.phrases import NEUTRAL_SECTION_HEADINGS, PHRASE_RULES, SECTION_RULES
 from normalizers.text import fold
 from scraper.blocks import Block, Removed, StepResult
 
 __all__ = ["drop_other_books_sections", "drop_page_chrome", "drop_ui_phrases", "match_phrase"]
 
 
-def _compile(rules: tuple[PhraseRule, ...]) -> tuple[PhraseMatcher, dict[str, int]]:
-    # One alternation with a named group per category: a single fullmatch call
-    # per block tells both whether and which rule hit. Matched against
-    # lower-cased text: a case-sensitive alternation is markedly faster than
-    # re.IGNORECASE over ~150 alternatives, and PhraseMatcher tries only the
-    # branches the block's first character allows.
-    max_len: dict[str, int] = {}
-    for rule in rules:
-        max_len[rule.category] = max(max_len.get(rule.category, 0), rule.max_len)
-    return PhraseMatcher(rules), max_len
-
-
-_PHRASES, _PHRASE_MAX = _compile(PHRASE_RULES)
-_SECTIONS, _SECTION_MAX = _compile(SECTION_RULES)
-_LONGEST = max(_PHRASE_MAX.values())
-# The expander rules alone, for the cheap check run on every removed block.
-_EXPANDER, _ = _compile(tuple(r for r in PHRASE_RULES if r.category == "expander"))
-_EXPANDER_MAX = _PHRASE_MAX["expander"]
+# One alternation with a named group per category: a single fullmatch call per
+# block tells both whether and which rule hit. Matched against lower-cased
+# text: a case-sensitive alternation is markedly faster than re.IGNORECASE over
+# ~150 alternatives, and PhraseMatcher tries only the branches the block's
+# first character allows.
 _TRAILING_PUNCT = " .:;!?,|·-–—"
+_PHRASES = PhraseMatcher(PHRASE_RULES, strip=_TRAILING_PUNCT)
+_SECTIONS = PhraseMatcher(SECTION_RULES)
+# The expander rules alone, for the cheap check run on every removed block.
+_EXPANDER = PhraseMatcher(tuple(r for r in PHRASE_RULES if r.category == "expander"))
+_EXPANDER_MAX = _PHRASES.max_len["expander"]
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -57,13 +49,7 @@ def match_phrase(text: str) -> str | None:
     >>> match_phrase("She could not read more than a page a day.") is None
     True
     """
-    if len(text) > _LONGEST:
-        return None
-    match = _PHRASES.fullmatch((text.strip(_TRAILING_PUNCT) or text).lower())
-    if match is None or match.lastgroup is None:
-        return None
-    category = match.lastgroup
-    return category if len(text) <= _PHRASE_MAX[category] else None
+    return _PHRASES.category(text)
 
 
 def _match_section(text: str) -> str | None:

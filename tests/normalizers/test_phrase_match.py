@@ -53,6 +53,13 @@ def test_same_answer_as_the_full_alternation_on_every_block(name: str) -> None:
     assert sum(matcher.fullmatch(t) is not None for t in texts) > 10  # it does match things
 
 
+def test_category_both_ways_on_every_block() -> None:
+    # category (compiled when built) and category_python agree on every block, raw as parsed.
+    texts = _block_texts()
+    assert [t for t in texts if _PHRASES.category(t) != _PHRASES.category_python(t)] == []
+    assert sum(_PHRASES.category(t) is not None for t in texts) > 10
+
+
 # Starts a block can have: each rule's first characters, digits, spaces, non-ASCII letters.
 _STARTS = sorted({c for r in PHRASE_RULES if (f := first_chars(r.pattern)) for c in f[0]} | set("0٣ \t«é豆…x"))
 
