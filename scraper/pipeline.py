@@ -247,7 +247,7 @@ def clean_page(
     ``parsed`` is the page already parsed (by a learning pass): it is used as is.
     """
     source = Source(uri=page.uri, sha256=page.digest())
-    if not page.data.strip():
+    if not page.data or page.data.isspace():  # (strip() would copy the page to say so)
         return Reject(source=source, input=page.uri, reason="empty_input", detail="the input holds no bytes")
     if page.data.lstrip()[:1] in (b"{", b"[") and _is_json(page.data):
         # A JSON file named on the command line (a gold file, an API dump) is data, not a page.

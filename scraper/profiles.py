@@ -428,7 +428,7 @@ def learn_profiles(
     store = ProfileStore(max_keys=max_keys)
     learned: dict[str, int] = {}
     for index, page in enumerate(pages):
-        if index % sample_every or not page.data.strip():
+        if index % sample_every or not page.data or page.data.isspace():
             continue
         known = _known_site(page, site_override)
         if known is not None and max_pages_per_site is not None:
