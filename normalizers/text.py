@@ -112,7 +112,8 @@ def normalize_text(text: str, *, keep_paragraphs: bool = False, check_mojibake: 
     """
     if not text:
         return ""
-    if not keep_paragraphs:
+    # (A text with fewer than two newlines has no blank line to keep: one paragraph.)
+    if not keep_paragraphs or text.count("\n") < 2:
         if _TIDY is not None:
             tidied = _TIDY(text)  # None when the text may need a repair
             if tidied is not None:

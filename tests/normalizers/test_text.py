@@ -231,3 +231,14 @@ def test_compiled_letter_and_digit_counts_are_str_methods_on_every_code_point() 
     assert text._LETTERS(every) == sum(c.isalpha() for c in every)
     assert text._DIGITS(every) == sum(c.isdigit() for c in every)
     assert text._LETTERS("") == text._DIGITS("") == 0
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.text(
+        alphabet=st.one_of(st.sampled_from(_TRICKY + "\n\r"), st.characters(blacklist_categories=["Cs"])), max_size=30
+    )
+)
+def test_keep_paragraphs_shortcut_is_the_full_path(raw: str) -> None:
+    # A text with fewer than two newlines is tidied as one paragraph: what the full path gives.
+    assert normalize_text(raw, keep_paragraphs=True) == text._repair(raw, True, True)
