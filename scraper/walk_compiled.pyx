@@ -826,11 +826,13 @@ cdef class Scanner:
 
     A Lexbor query walks the whole document whatever it selects (about 0.2 ms
     a page); this walk reads each element's tag id and attribute ids. It gives
-    every element the query gives, in document order, each once; for two
-    selectors it gives more and ``parse._scan`` judges: each ``span`` with a
-    ``title`` and a ``class`` (the query matches the class case-insensitively
-    in quirks mode, ``_scan`` as written), and each ``link`` whose ``rel`` is
-    "canonical" in any case (as the query does).
+    the elements the query gives that ``parse._scan`` reads anything from, in
+    document order, each once: of the typed scripts, only those whose type
+    may be JSON (JSON-LD, app state); for two selectors it gives more and
+    ``_scan`` judges: each ``span`` with a ``title`` and a ``class`` (the
+    query matches the class case-insensitively in quirks mode, ``_scan`` as
+    written), and each ``link`` whose ``rel`` is "canonical" in any case (as
+    the query does). The tests hold what ``_scan`` reads both ways together.
 
     The nodes are selectolax LexborNodes, made as selectolax makes them (its
     node object, with the Lexbor node and the tree set): ``works_with`` checks
@@ -895,7 +897,9 @@ cdef class Scanner:
         if tag == self.meta_id:
             return self._find(node, 0) != NULL  # meta[content]
         if tag == self.script_id:
-            return self._find(node, 4) != NULL  # script[type]
+            # script[type], of the types parse._scan reads (JSON-LD, JSON app state): of a
+            # page's two dozen typed scripts, most are "text/javascript"
+            return _may_be_json(self._find(node, 4))
         if tag == self.span_id:
             return self._find(node, 2) != NULL and self._find(node, 3) != NULL  # span[title][class]
         if tag == self.link_id:
@@ -975,6 +979,29 @@ cdef class Scanner:
             return False
         made = self._node(<cs_node *> raw.node, node.parser)
         return made.mem_id == node.mem_id and made.tag == node.tag and made.html == node.html
+
+
+cdef inline bint _may_be_json(cs_attr *attr) noexcept:
+    # A type attribute whose value may be a JSON type once lower-cased: "json" in it in
+    # any ASCII case, or any non-ASCII byte (whose lower-casing is parse._scan's to judge).
+    cdef const unsigned char *data
+    cdef size_t length, i
+    cdef unsigned char c
+    if attr == NULL:
+        return False
+    if attr.value == NULL or attr.value.data == NULL:
+        return False
+    data = attr.value.data
+    length = attr.value.length
+    for i in range(length):
+        if data[i] >= 0x80:
+            return True
+    if length < 4:
+        return False
+    for i in range(length - 3):
+        if (data[i] | 0x20) == 0x6A and (data[i + 1] | 0x20) == 0x73 and (data[i + 2] | 0x20) == 0x6F and (data[i + 3] | 0x20) == 0x6E:
+            return True  # j s o n
+    return False
 
 
 cdef inline bint _is_canonical(cs_str *value) noexcept:
