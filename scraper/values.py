@@ -225,6 +225,14 @@ def find_isbns(text: str) -> tuple[list[str], list[str]]:
     >>> find_isbns("ISBN 970062429995")
     ([], ['970062429995'])
     """
+    valid, invalid = _find_isbns(text)
+    return list(valid), list(invalid)
+
+
+@functools.lru_cache(maxsize=4096)
+def _find_isbns(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    # Cached: a page gives the same ISBN in its JSON-LD, its meta tags and its
+    # details table, and checking one costs several passes of python-stdnum.
     valid: list[str] = []
     invalid: list[str] = []
     for match in _ISBN_CANDIDATE.finditer(text):
@@ -239,7 +247,7 @@ def find_isbns(text: str) -> tuple[list[str], list[str]]:
                 valid.append(isbn13)
         else:
             invalid.append(compact)
-    return valid, invalid
+    return tuple(valid), tuple(invalid)
 
 
 # --- dates -----------------------------------------------------------------------
