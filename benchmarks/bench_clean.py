@@ -51,10 +51,11 @@ def bare_text(page: RawPage) -> Any:
 def visit_floor(page: RawPage) -> Any:
     """What a walk written in Python over selectolax's node API costs at least.
 
-    Not a cleaner: it builds no block and reads no text. It parses, runs the one
-    Lexbor query ``parse_page`` runs (for the metadata), and visits every node of
-    the body once from Python (``traverse``), asking each its tag: the least a
-    Python walk must do, and what the compiled walk spares.
+    Not a cleaner: it builds no block and reads no text. It parses, runs the
+    Lexbor query for the metadata (which ``parse_page`` runs when its compiled
+    scan is not built), and visits every node of the body once from Python
+    (``traverse``), asking each its tag: the least a Python walk must do, and
+    what the compiled walk and scan spare.
     """
     tree = LexborHTMLParser(page.data)
     tree.css(_METADATA_QUERY)

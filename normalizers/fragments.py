@@ -48,8 +48,8 @@ _YEAR_VALUE = re.compile(r"[\[(]?\d{4}[\])]?")
 
 
 def _is_label_block(block: Block) -> bool:
-    if len(block.text) > labels.MAX_SECTION_LABEL:
-        return False  # prose
+    if len(block.text) > 200:
+        return False  # prose: no label is this long, even with decoration around it
     key = fold(block.text)
     return (
         key in labels.DESCRIPTION_LABELS

@@ -15,13 +15,19 @@ cdef class Dispatch:
     """``fullmatch`` for one PhraseMatcher, reading (and through it filling) the matcher's tables."""
 
     cdef frozenset named
-    cdef dict unnamed, tails, gates, patterns, matchers, max_len
+    cdef dict unnamed, tails, gates, matchers, max_len
     cdef long tail_other
     cdef Py_ssize_t longest
     cdef str strip
     cdef object full_fullmatch, pattern_for, classes_of
 
     def __init__(self, matcher):
+        # The tail masks are C longs here: a matcher with more rules that may begin
+        # with anything than a long has bits stays with its Python steps.
+        masks = [matcher._tail_other]
+        masks.extend(matcher._tails.values())
+        if max(masks).bit_length() >= 62:
+            raise OverflowError("too many rules that may begin with anything for a C long mask")
         self.named = matcher._named
         self.unnamed = matcher._unnamed
         self.tails = matcher._tails
@@ -35,7 +41,7 @@ cdef class Dispatch:
         self.longest = matcher.longest
         self.strip = matcher.strip
 
-    def category(self, str text):
+    def category(self, str text not None):
         """PhraseMatcher.category_python, without the interpreter."""
         if len(text) > self.longest:
             return None
@@ -48,7 +54,7 @@ cdef class Dispatch:
             return None
         return category if len(text) <= <Py_ssize_t> self.max_len[category] else None
 
-    def fullmatch(self, str text):
+    def fullmatch(self, str text not None):
         """The full alternation's ``fullmatch(text)``, trying only the branches ``text`` allows."""
         return self._fullmatch(text)
 

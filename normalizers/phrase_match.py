@@ -355,12 +355,13 @@ class PhraseMatcher:
 def _compiled_dispatch(matcher: PhraseMatcher) -> Any:
     """``phrase_compiled.Dispatch`` over ``matcher``'s tables, or None to choose patterns in Python.
 
-    None when the extension was not built (no C compiler at install) or
-    ``CATALOG_SCRAPER_PURE_PYTHON`` is set.
+    None when the extension was not built (no C compiler at install),
+    ``CATALOG_SCRAPER_PURE_PYTHON`` is set, or the matcher has more rules that
+    may begin with anything than the dispatch's masks have bits.
     """
     if os.environ.get("CATALOG_SCRAPER_PURE_PYTHON"):
         return None
     try:
         return importlib.import_module("normalizers.phrase_compiled").Dispatch(matcher)
-    except (ImportError, AttributeError):
+    except (ImportError, AttributeError, OverflowError):
         return None

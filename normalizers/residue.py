@@ -139,10 +139,9 @@ def _ends_section(block: Block, level: int, last_path: str = "") -> bool:
         # In a text dump the only structure left is the blank line: a cut never
         # runs past one, since menus and real sections look alike there.
         return True
-    if len(block.text) <= labels.MAX_SECTION_LABEL:
-        key = fold(block.text)
-        if key in labels.DESCRIPTION_LABELS or key in labels.EXCERPT_LABELS or key in NEUTRAL_SECTION_HEADINGS:
-            return True
+    key = fold(block.text)
+    if key in labels.DESCRIPTION_LABELS or key in labels.EXCERPT_LABELS or key in NEUTRAL_SECTION_HEADINGS:
+        return True
     if block.path and block.path == last_path and _one_element_path(block.path):
         # The same element's text going on: a reviewer's "Publisher: ListenUp
         # Audiobooks" between two <br>s of a review is no details table.

@@ -12,8 +12,10 @@ paths together.
 """
 
 from cpython.mem cimport PyMem_Free, PyMem_Malloc
-from cpython.unicode cimport PyUnicode_4BYTE_KIND, PyUnicode_FromKindAndData
+from cpython.unicode cimport PyUnicode_FromKindAndData
 from libc.string cimport memcmp
+
+import unicodedata
 
 cdef extern from "Python.h":
     ctypedef unsigned char Py_UCS1
@@ -23,10 +25,6 @@ cdef extern from "Python.h":
     void *PyUnicode_DATA(object text)
     int PyUnicode_1BYTE_KIND
     int PyUnicode_2BYTE_KIND
-
-import unicodedata
-
-cdef extern from "Python.h":
     bint Py_UNICODE_ISSPACE(Py_UCS4 ch)
     bint Py_UNICODE_ISALNUM(Py_UCS4 ch)
     bint Py_UNICODE_ISALPHA(Py_UCS4 ch)
@@ -53,7 +51,7 @@ ctypedef fused _ucs:
     Py_UCS4
 
 
-def tidy(str text):
+def tidy(str text not None):
     """``normalize_text(text)`` when ``text`` needs no repair; None when it may.
 
     A text may need a repair when it holds an ``&`` that may open an entity, an ``Ã`` or
@@ -152,12 +150,12 @@ cdef object _tidy(_ucs *data, Py_ssize_t n, str text, int kind):
     return result
 
 
-def words(str text):
+def words(str text not None):
     """``" ".join(re.findall(r"[^\\W_]+", text))``: the runs of letters and digits, one space apart.
 
     ``fold``'s last step, on casefolded text. ``[^\\W_]`` is what the regex
     engine calls a word character, less the underscore: ``Py_UNICODE_ISALNUM``
-    (four lookups a character: ASCII ones are read from a table).
+    (four lookups a character: ASCII ones are told by their ranges).
     """
     cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text)
     cdef int kind = PyUnicode_KIND(text)
@@ -203,7 +201,7 @@ cdef object _words(_ucs *data, Py_ssize_t n, str text, int kind):
         PyMem_Free(buffer)
 
 
-def letters(str text):
+def letters(str text not None):
     """``sum(c.isalpha() for c in text)``, in one pass over the characters."""
     cdef Py_ssize_t count = 0
     cdef Py_UCS4 c
@@ -216,7 +214,7 @@ def letters(str text):
     return count
 
 
-def digits(str text):
+def digits(str text not None):
     """``sum(c.isdigit() for c in text)``, in one pass over the characters."""
     cdef Py_ssize_t count = 0
     cdef Py_UCS4 c

@@ -3,8 +3,8 @@
 The order is the one browsers use: a byte-order mark wins, then a charset the
 transport or the page declares (unless it declares a Western single-byte
 charset over bytes that are UTF-8, see ``_checked``), then strict UTF-8, then
-detection. Detection
-(charset-normalizer) is last because it is the slowest and the least sure.
+detection. Detection (charset-normalizer) is last because it is the slowest and
+the least sure.
 """
 
 from __future__ import annotations

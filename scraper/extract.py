@@ -19,7 +19,7 @@ from normalizers.text import fold, letters
 from scraper.blocks import Block
 from scraper.bylines import BYLINE, EDITION_BYLINE, ROLE_IN_PARENS, ROLE_WORDS, is_byline
 from scraper.candidates import Candidate, SourceName
-from scraper.labels import DESCRIPTION_LABELS, EXCERPT_LABELS, MAX_SECTION_LABEL, field_for_label
+from scraper.labels import DESCRIPTION_LABELS, EXCERPT_LABELS, field_for_label
 from scraper.parse import ParsedPage
 from scraper.text_title import text_title_candidates
 from scraper.values import FIRM_WORD, find_isbns, is_sentence, parse_date, split_publisher_imprint
@@ -99,8 +99,6 @@ def _byline_candidates(text: str, source: SourceName) -> Iterator[Candidate]:
 def _section_kind(block: Block) -> str | None:
     if block.link_density > 0.5:
         return None  # a tab or menu link named "Overview" opens nothing here
-    if len(block.text) > MAX_SECTION_LABEL and not block.label:
-        return None  # prose
     key = fold(block.label or block.text) if block.label and not block.value else fold(block.text)
     if len(key) > 40:
         return None

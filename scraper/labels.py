@@ -404,10 +404,6 @@ EXCERPT_LABELS = frozenset(
     )
 )
 
-# No section label is longer than this, even with decoration around it
-# ("内容简介 · · · · · ·"): a longer block is prose, and is not folded to be looked up.
-MAX_SECTION_LABEL = 200
-
 # Read-only: field_for_label caches its answers from it.
 FIELD_LABELS: Mapping[str, str] = MappingProxyType(
     {fold(label): name for name, labels in _FIELDS.items() for label in labels}

@@ -275,9 +275,11 @@ def _walk(
     body: LexborNode,
     marks: dict[int, tuple[tuple[str, ...], int]] | None,
     body_length: int = -1,
-) -> list[Block]:
-    """The body's blocks: through the compiled walk when it is built and usable, else in Python.
+) -> tuple[list[Block], bool]:
+    """The body's blocks, and whether the tree is still as parsed.
 
+    Through the compiled walk when it is built and usable, which leaves the
+    tree as it is, else in Python, after the invisible elements are taken out.
     ``marks`` is None when ``_scan`` left them to the compiled walk, which reads
     them off the elements as it goes. ``body_length`` is the body's text length
     as the compiled walk counts it, when the compiled scan read it (else -1).
@@ -285,14 +287,14 @@ def _walk(
     if _COMPILED is not None:
         try:
             blocks: list[Block] = _COMPILED.walk(body, body_length)
-            return blocks
+            return blocks, marks is None
         except _FALLBACK:
             pass  # a tag or a depth it does not know: the Python walk gives the same blocks
     if marks is None:
         # The scan left the marks and the invisible elements to the compiled walk.
         marks = _marks([(node, node.attributes) for node in tree.css(_MARK_QUERY)])
         _remove_invisible(tree.css(_INVISIBLE_QUERY))
-    return _walk_python(body, marks)
+    return _walk_python(body, marks), False
 
 
 def _walk_python(body: LexborNode, marks: dict[int, tuple[tuple[str, ...], int]]) -> list[Block]:
@@ -775,13 +777,17 @@ def parse_html(text: str | bytes, *, charset: str = "") -> ParsedPage:
     'T | Shop'
     """
     tree = LexborHTMLParser(text)
-    page = ParsedPage(kind="html", blocks=[], charset=charset, tree=tree)
+    page = ParsedPage(kind="html", blocks=[], charset=charset)
     nodes, body_length = _SCANNER.scan(tree, _COMPILED) if _SCANNER is not None else (None, -1)
     marks = _scan(tree, page, for_compiled=_COMPILED is not None, nodes=nodes)
     body = tree.body
     if body is None:
         return page
-    page.blocks = pair_labels(_walk(tree, body, marks, body_length))
+    blocks, intact = _walk(tree, body, marks, body_length)
+    page.blocks = pair_labels(blocks)
+    # Site adapters may read the tree, but only as parsed: the Python walk took its
+    # invisible elements out (a <noscript> an adapter reads, say), so they parse again.
+    page.tree = tree if intact else None
     return page
 
 

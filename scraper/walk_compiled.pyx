@@ -986,7 +986,6 @@ cdef inline bint _may_be_json(cs_attr *attr) noexcept:
     # any ASCII case, or any non-ASCII byte (whose lower-casing is parse._scan's to judge).
     cdef const unsigned char *data
     cdef size_t length, i
-    cdef unsigned char c
     if attr == NULL:
         return False
     if attr.value == NULL or attr.value.data == NULL:

@@ -103,7 +103,12 @@ def test_labelled_is_replace_for_every_field() -> None:
 
     from scraper.blocks import Block
 
-    odd = {str: "x", int: 3, float: 0.25, bool: True}
-    values = {f.name: odd[type(f.default)] for f in dataclasses.fields(Block) if f.name != "text"}
+    # every field a value of its own, so a field copied into the wrong place shows
+    values: dict[str, object] = {}
+    for n, f in enumerate(dataclasses.fields(Block)):
+        if f.name != "text":
+            kind = type(f.default)
+            values[f.name] = {str: f"{f.name}-value", int: n + 2, float: n / 10, bool: True}[kind]
     block = Block("Publisher: Gollancz", **values)  # type: ignore[arg-type]
+    assert len(set(map(repr, values.values()))) == len(values)
     assert block.labelled("Publisher", "Gollancz") == dataclasses.replace(block, label="Publisher", value="Gollancz")

@@ -129,9 +129,10 @@ def test_deeper_than_the_compiled_walk_goes_falls_back_to_python() -> None:
     with pytest.raises(parse._FALLBACK):
         parse._COMPILED.walk(body)
     # What parse_html calls: the Python walk takes over, after the scan's work it had left out.
-    blocks = parse._walk(tree, body, None)
+    blocks, intact = parse._walk(tree, body, None)
     assert blocks == _python_blocks(html)
     assert [b.text for b in blocks] == ["deep text"]
+    assert not intact  # the invisible elements were taken out: adapters must parse again
 
 
 _TAGS = ["p", "div", "span", "a", "b", "li", "ul", "h2", "td", "tr", "table", "br", "nav", "section", "x-box"]
@@ -179,12 +180,33 @@ def test_reads_nodes_as_selectolax_does() -> None:
     assert all(parse._COMPILED.reads_like(node) for node in nodes)
 
 
-def test_pure_python_mode_gives_the_same_records() -> None:
-    # CATALOG_SCRAPER_PURE_PYTHON (and an install without a compiler) take the Python walk:
-    # the whole command's output must not change.
-    pages = [str(p) for p in sorted(SAMPLES.rglob("*.htm*"))]
+# An Open Library page whose cover's alt text (inside <noscript>) the site adapter reads:
+# the Python walk takes <noscript> out of the tree, so the adapter must not be handed it.
+_ADAPTER_PAGE = """<html><head><title>Watchmen | Open Library</title>
+<link rel=canonical href="https://openlibrary.org/books/OL1M/Watchmen"></head><body>
+<div itemscope itemtype="https://schema.org/Book"><h1 itemprop="name">Watchmen</h1>
+<h2>by <a itemprop="author" href="/authors/OL1A">Alan Moore</a>,
+<a itemprop="author" href="/authors/OL2A">Dave Gibbons</a></h2>
+<noscript><img itemprop="image" src="c.jpg" alt="Cover of: Watchmen by Alan Moore, Dave Gibbons, Alan Moore"></noscript>
+<p>Publisher: DC Comics</p><p>ISBN 13: 9780930289232</p>
+<p>The story of a group of retired superheroes investigating the murder of one of their own.</p>
+</div></body></html>"""
+
+
+def test_pure_python_mode_gives_the_same_records(tmp_path: Path) -> None:
+    # CATALOG_SCRAPER_PURE_PYTHON (and an install without a compiler) take the Python code
+    # everywhere: the whole command's output must not change, on the samples, the corpus
+    # (when beside the clone) and a page a site adapter reads.
+    adapter_page = tmp_path / "openlibrary_watchmen.html"
+    adapter_page.write_text(_ADAPTER_PAGE, encoding="utf-8")
+    corpus = sorted((CORPUS / "pages").glob("*")) if (CORPUS / "pages").is_dir() else []
+    pages = [str(p) for p in [*sorted(SAMPLES.rglob("*.htm*")), *corpus, adapter_page]]
     env = {**os.environ, "CATALOG_SCRAPER_PURE_PYTHON": "1"}
-    code = "import scraper.parse as p, sys; sys.exit(0 if p._COMPILED is None else 3)"
+    code = (
+        "import scraper.parse as p, normalizers.text as t, normalizers.residue as r, sys; "
+        "sys.exit(0 if p._COMPILED is None and p._SCANNER is None and t._TIDY is None "
+        "and r._PHRASES.fullmatch == r._PHRASES.fullmatch_python else 3)"
+    )
     assert subprocess.run([sys.executable, "-c", code], env=env, check=False).returncode == 0
     runs = [
         subprocess.run(

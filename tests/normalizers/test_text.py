@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import os
 import re
 import unicodedata
 
@@ -128,13 +129,16 @@ def test_fold_matches_its_definition_on_examples(text: str) -> None:
 # --- the compiled common case (normalizers/text_compiled.pyx) --------------------
 
 TIDY_BUILT = importlib.util.find_spec("normalizers.text_compiled") is not None
-needs_tidy = pytest.mark.skipif(not TIDY_BUILT, reason="text_compiled was not built (no C compiler at install)")
+PURE = bool(os.environ.get("CATALOG_SCRAPER_PURE_PYTHON"))
+needs_tidy = pytest.mark.skipif(
+    text._TIDY is None, reason="text_compiled not built (no C compiler) or switched off (pure-Python mode)"
+)
 
 
-@needs_tidy
+@pytest.mark.skipif(not TIDY_BUILT or PURE, reason="text_compiled not built, or pure-Python mode")
 def test_compiled_tidy_is_active() -> None:
     # The CI installs with a C compiler: a silent fall back to Python would hide a broken build.
-    assert text._TIDY is not None
+    assert text._TIDY is not None and text._WORDS is not None and text._LETTERS is not None
 
 
 def _tidy_agrees(raw: str) -> None:
@@ -242,3 +246,19 @@ def test_compiled_letter_and_digit_counts_are_str_methods_on_every_code_point() 
 def test_keep_paragraphs_shortcut_is_the_full_path(raw: str) -> None:
     # A text with fewer than two newlines is tidied as one paragraph: what the full path gives.
     assert normalize_text(raw, keep_paragraphs=True) == text._repair(raw, True, True)
+
+
+@needs_tidy
+@pytest.mark.parametrize("width", [0xFF, 0xFFFF], ids=["latin-1", "bmp"])
+def test_compiled_words_on_narrow_strings(width: int) -> None:
+    # The 1- and 2-byte storage widths have loops of their own.
+    narrow = "".join(chr(i) for i in range(width + 1) if not 0xD800 <= i < 0xE000)
+    for sample in (narrow, narrow.casefold(), "ab  cd", "_x_"):
+        assert text._WORDS(sample) == " ".join(re.findall(r"[^\W_]+", sample))
+
+
+@pytest.mark.parametrize("raw", ["one\n\n two", "one\ntwo", "a &amp; b\n\n c", "  x  ", "é\u0301\n\n\n"])
+def test_keep_paragraphs_without_the_compiled_tidy(monkeypatch: pytest.MonkeyPatch, raw: str) -> None:
+    expected = text._repair(raw, True, True)
+    monkeypatch.setattr(text, "_TIDY", None)
+    assert normalize_text(raw, keep_paragraphs=True) == expected
