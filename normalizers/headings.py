@@ -70,14 +70,15 @@ def drop_repeated_headings(blocks: list[Block]) -> StepResult:
     []
     """
     seen: set[str] = set()
-    for block in blocks:
-        if block.heading or (_is_heading_like(block) and len(block.text) >= 4):
+    heading_like = [_is_heading_like(block) for block in blocks]
+    for block, like in zip(blocks, heading_like, strict=True):
+        if block.heading or (like and len(block.text) >= 4):
             seen.add(fold(block.text))
     kept: list[Block] = []
     removed: list[Removed] = []
     kept_keys: set[str] = set()
-    for block in blocks:
-        if not _is_heading_like(block):
+    for block, like in zip(blocks, heading_like, strict=True):
+        if not like:
             kept.append(block)
             continue
         key = fold(block.text)

@@ -71,7 +71,8 @@ def drop_page_chrome(blocks: list[Block]) -> StepResult:
     for block in blocks:
         if block.chrome:
             removed.append(Removed(f"ui_residue:dom_{block.chrome}", block.text))
-            _mark_expander(kept, block.text)
+            if len(block.text) <= _EXPANDER_MAX:  # (what _mark_expander asks first)
+                _mark_expander(kept, block.text)
         else:
             kept.append(block)
     return StepResult(kept, removed)
@@ -100,8 +101,9 @@ def drop_ui_phrases(blocks: list[Block]) -> StepResult:
     """
     kept: list[Block] = []
     removed: list[Removed] = []
+    longest = _PHRASES.longest  # (a longer block is prose: not even a cache lookup)
     for block in blocks:
-        category = match_phrase(block.text) if not block.label else None
+        category = match_phrase(block.text) if not block.label and len(block.text) <= longest else None
         if category is None:
             kept.append(block)
         else:
