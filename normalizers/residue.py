@@ -21,7 +21,7 @@ from dataclasses import replace
 import scraper.labels as labels
 from normalizers.phrase_match import PhraseMatcher
 from normalizers.rules.phrases import NEUTRAL_SECTION_HEADINGS, PHRASE_RULES, SECTION_RULES
-from normalizers.text import fold
+from normalizers.text import fold, may_fold_within
 from scraper.blocks import Block, Removed, StepResult
 
 __all__ = ["drop_other_books_sections", "drop_page_chrome", "drop_ui_phrases", "match_phrase"]
@@ -134,6 +134,12 @@ def _one_element_path(path: str) -> bool:
     return bool(cls) and tag not in _ITEM_TAGS
 
 
+@functools.cache
+def _section_key_max() -> int:
+    # The longest key _ends_section looks up (read at call time: see the labels import).
+    return max(map(len, (*labels.DESCRIPTION_LABELS, *labels.EXCERPT_LABELS, *NEUTRAL_SECTION_HEADINGS)))
+
+
 def _ends_section(block: Block, level: int, last_path: str = "") -> bool:
     if level and block.heading and block.heading <= level:
         return True
@@ -141,9 +147,11 @@ def _ends_section(block: Block, level: int, last_path: str = "") -> bool:
         # In a text dump the only structure left is the blank line: a cut never
         # runs past one, since menus and real sections look alike there.
         return True
-    key = fold(block.text)
-    if key in labels.DESCRIPTION_LABELS or key in labels.EXCERPT_LABELS or key in NEUTRAL_SECTION_HEADINGS:
-        return True
+    # (A block that folds longer than every section label, a review say, is not folded.)
+    if may_fold_within(block.text, _section_key_max()):
+        key = fold(block.text)
+        if key in labels.DESCRIPTION_LABELS or key in labels.EXCERPT_LABELS or key in NEUTRAL_SECTION_HEADINGS:
+            return True
     if block.path and block.path == last_path and _one_element_path(block.path):
         # The same element's text going on: a reviewer's "Publisher: ListenUp
         # Audiobooks" between two <br>s of a review is no details table.

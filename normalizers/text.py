@@ -18,7 +18,7 @@ from typing import Any
 
 import ftfy
 
-__all__ = ["digits", "fold", "has_mojibake", "letters", "normalize_text"]
+__all__ = ["digits", "fold", "has_mojibake", "letters", "may_fold_within", "normalize_text"]
 
 # Byte pairs that UTF-8 text shows when it was decoded as cp1252/latin-1:
 # "Ã©" for "é", "â€œ" for "“". Real text almost never has these sequences, so
@@ -68,17 +68,42 @@ def _compiled(name: str) -> Callable[[str], Any] | None:
 _TIDY: Callable[[str], str | None] | None = _compiled("tidy")
 # fold's last step: the runs of letters and digits, one space apart.
 _WORDS: Callable[[str], str] | None = _compiled("words")
-_LETTERS: Callable[[str], int] | None = _compiled("letters")
+_LETTERS: Callable[..., int] | None = _compiled("letters")
 _DIGITS: Callable[[str], int] | None = _compiled("digits")
 
 
-def letters(text: str) -> int:
+def letters(text: str, most: int = -1) -> int:
     """How many characters of ``text`` are letters (``str.isalpha``).
 
-    >>> letters("Dune 2: Messiah"), letters("豆瓣 8.9")
-    (11, 2)
+    With ``most`` (0 or more), counting stops once the count passes it, and the
+    answer is ``most + 1``: enough to tell a long text from a short one.
+
+    >>> letters("Dune 2: Messiah"), letters("豆瓣 8.9"), letters("Dune 2: Messiah", most=3)
+    (11, 2, 4)
     """
-    return _LETTERS(text) if _LETTERS is not None else sum(c.isalpha() for c in text)
+    if _LETTERS is not None:
+        return _LETTERS(text, most)
+    count = 0
+    for c in text:
+        if c.isalpha():
+            count += 1
+            if count > most >= 0:
+                break
+    return count
+
+
+def may_fold_within(text: str, length: int) -> bool:
+    """False when ``fold(text)`` is surely longer than ``length``, told without folding.
+
+    Every letter casefolds to at least one letter or digit, each of which ``fold``
+    keeps: a text with more letters than ``length`` folds longer (the tests check
+    the first part on every code point). Looking a long block up among short keys
+    ("Synopsis", "Reviews") is then decided without folding all of it.
+
+    >>> may_fold_within("Synopsis:", 8), may_fold_within("A paragraph of a review, not a label.", 25)
+    (True, False)
+    """
+    return letters(text, length) <= length
 
 
 def digits(text: str) -> int:

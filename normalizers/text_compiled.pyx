@@ -201,8 +201,12 @@ cdef object _words(_ucs *data, Py_ssize_t n, str text, int kind):
         PyMem_Free(buffer)
 
 
-def letters(str text not None):
-    """``sum(c.isalpha() for c in text)``, in one pass over the characters."""
+def letters(str text not None, Py_ssize_t most=-1):
+    """``sum(c.isalpha() for c in text)``, in one pass over the characters.
+
+    With ``most`` (0 or more), counting stops once the count passes it: the answer
+    is then ``most + 1``.
+    """
     cdef Py_ssize_t count = 0
     cdef Py_UCS4 c
     for c in text:
@@ -211,6 +215,8 @@ def letters(str text not None):
                 count += 1
         elif Py_UNICODE_ISALPHA(c):
             count += 1
+        if count > most >= 0:
+            break
     return count
 
 

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 
 from normalizers.residue import match_phrase
 from normalizers.rules.phrases import NEUTRAL_SECTION_HEADINGS
-from normalizers.text import fold, letters
+from normalizers.text import fold, letters, may_fold_within
 from scraper.blocks import Block
 from scraper.bylines import BYLINE, EDITION_BYLINE, ROLE_IN_PARENS, ROLE_WORDS, is_byline
 from scraper.candidates import Candidate, SourceName
@@ -99,7 +99,10 @@ def _byline_candidates(text: str, source: SourceName) -> Iterator[Candidate]:
 def _section_kind(block: Block) -> str | None:
     if block.link_density > 0.5:
         return None  # a tab or menu link named "Overview" opens nothing here
-    key = fold(block.label or block.text) if block.label and not block.value else fold(block.text)
+    text = (block.label or block.text) if block.label and not block.value else block.text
+    if not may_fold_within(text, 40):
+        return None  # prose: decided without folding it
+    key = fold(text)
     if len(key) > 40:
         return None
     if key in DESCRIPTION_LABELS:

@@ -65,3 +65,11 @@ def test_prose_gates_skip_only_searches_that_find_nothing() -> None:
             assert "://" in text or "www." in text.lower()
         if _PRICE.search(text):
             assert any(sign in text for sign in _CURRENCY_SIGNS)
+
+
+def test_a_padded_section_label_is_still_read() -> None:
+    from scraper.blocks import Block
+    from scraper.extract import _section_kind
+
+    assert _section_kind(Block("Description " + "* " * 100)) == "description"
+    assert _section_kind(Block("Description of the book, with many more words than a label has")) is None

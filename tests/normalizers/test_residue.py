@@ -239,3 +239,12 @@ def test_other_books_section_ends(blocks: list[Block], kept: list[str]) -> None:
     cut = [b.text for b in blocks if b.text not in kept]
     # every cut block is in a removal, in order, and nothing else is
     assert [line for r in result.removed for line in r.text.split("\n")] == cut
+
+
+def test_a_label_padded_with_punctuation_still_ends_a_section() -> None:
+    # A long block is passed over only when it has more letters than any label: a label
+    # with a run of decoration after it is still one.
+    from normalizers.residue import _ends_section
+
+    assert _ends_section(Block("Description " + "* " * 100), 0)
+    assert not _ends_section(Block("A review that goes on about the book for a while, " * 4), 0)

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from support import CORPUS, SAMPLES
 
 from normalizers import text
-from normalizers.text import fold, has_mojibake, normalize_text
+from normalizers.text import fold, has_mojibake, may_fold_within, normalize_text
 
 # (raw, repaired)
 REPAIRS = [
@@ -262,3 +262,32 @@ def test_keep_paragraphs_without_the_compiled_tidy(monkeypatch: pytest.MonkeyPat
     expected = text._repair(raw, True, True)
     monkeypatch.setattr(text, "_TIDY", None)
     assert normalize_text(raw, keep_paragraphs=True) == expected
+
+
+def test_every_letter_folds_to_a_word_character() -> None:
+    # What may_fold_within rests on: casefold (and lower, for ASCII) never turns a
+    # letter into nothing fold keeps.
+    every = (chr(i) for i in range(0x110000) if not 0xD800 <= i < 0xE000)
+    assert not [c for c in every if c.isalpha() and not any(f.isalnum() for f in c.casefold())]
+    assert all(c.lower().isalnum() for c in map(chr, range(128)) if c.isalpha())
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.text(alphabet=st.one_of(st.sampled_from("ßﬁİıǅ*. ·-"), st.characters(blacklist_categories=["Cs"])), max_size=40),
+    st.integers(min_value=0, max_value=30),
+)
+def test_may_fold_within_is_never_wrong_to_say_no(raw: str, length: int) -> None:
+    if not may_fold_within(raw, length):
+        assert len(fold.__wrapped__(raw)) > length
+
+
+@pytest.mark.parametrize("compiled", [True, False], ids=["compiled", "python"])
+def test_letters_with_a_limit(monkeypatch: pytest.MonkeyPatch, compiled: bool) -> None:
+    if compiled and text._LETTERS is None:
+        pytest.skip("text_compiled was not built")
+    if not compiled:
+        monkeypatch.setattr(text, "_LETTERS", None)
+    assert text.letters("Dune 2: Messiah") == 11
+    assert text.letters("Dune 2: Messiah", 3) == 4
+    assert text.letters("ab", 5) == 2 and text.letters("", 0) == 0
