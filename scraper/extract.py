@@ -66,6 +66,7 @@ _ABOUT_AUTHOR = frozenset(
         "作者簡介",
     )
 )
+_ABOUT_AUTHOR_MAX = max(map(len, _ABOUT_AUTHOR))
 
 
 def _byline_candidates(text: str, source: SourceName) -> Iterator[Candidate]:
@@ -306,7 +307,7 @@ def block_candidates(page: ParsedPage, blocks: list[Block]) -> tuple[list[Candid
         # "About the author" is followed by the author's name on store and
         # community pages: the weakest author cue, for when nothing states one.
         # (Read from the page as parsed: cleaning drops the name as a repeat.)
-        if fold(block.text) in _ABOUT_AUTHOR:
+        if may_fold_within(block.text, _ABOUT_AUTHOR_MAX) and fold(block.text) in _ABOUT_AUTHOR:
             follower = page.blocks[i + 1]
             if len(follower.text) <= 60 and not follower.label and not any(c.isdigit() for c in follower.text):
                 out.append(Candidate("author", follower.text, "text"))
