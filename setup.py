@@ -51,6 +51,7 @@ else:
             Extension("scraper.walk_compiled", ["scraper/walk_compiled.pyx"], include_dirs=["scraper"]),
             Extension("normalizers.text_compiled", ["normalizers/text_compiled.pyx"]),
             Extension("normalizers.phrase_compiled", ["normalizers/phrase_compiled.pyx"]),
+            Extension("scraper.language_compiled", ["scraper/language_compiled.pyx"]),
         ],
         language_level=3,
         quiet=True,
