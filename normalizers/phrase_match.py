@@ -20,12 +20,12 @@ that may begin with any character or match nothing, goes into every bucket.
 from __future__ import annotations
 
 import importlib
-import os
 import re
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from normalizers.rules.phrases import PhraseRule
+from scraper.compiled import compiled_module
 
 __all__ = ["PhraseMatcher", "first_chars", "last_chars", "needles"]
 
@@ -355,13 +355,14 @@ class PhraseMatcher:
 def _compiled_dispatch(matcher: PhraseMatcher) -> Any:
     """``phrase_compiled.Dispatch`` over ``matcher``'s tables, or None to choose patterns in Python.
 
-    None when the extension was not built (no C compiler at install),
-    ``CATALOG_SCRAPER_PURE_PYTHON`` is set, or the matcher has more rules that
-    may begin with anything than the dispatch's masks have bits.
+    None when the extension was not built or is turned off (``scraper.compiled``),
+    or the matcher has more rules that may begin with anything than the
+    dispatch's masks have bits.
     """
-    if os.environ.get("CATALOG_SCRAPER_PURE_PYTHON"):
+    module = compiled_module("normalizers.phrase_compiled")
+    if module is None:
         return None
     try:
-        return importlib.import_module("normalizers.phrase_compiled").Dispatch(matcher)
-    except (ImportError, AttributeError, OverflowError):
+        return module.Dispatch(matcher)
+    except (AttributeError, OverflowError):
         return None

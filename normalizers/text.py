@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import functools
 import html
-import importlib
-import os
 import re
 import unicodedata
 from collections.abc import Callable
 from typing import Any
 
 import ftfy
+
+from scraper.compiled import compiled_module
 
 __all__ = ["digits", "fold", "has_mojibake", "letters", "may_fold_within", "normalize_text"]
 
@@ -51,15 +51,10 @@ def has_mojibake(text: str) -> bool:
 def _compiled(name: str) -> Callable[[str], Any] | None:
     """A function of ``normalizers/text_compiled.pyx``, or None to do its work in Python.
 
-    None when the extension was not built (no C compiler at install) or
-    ``CATALOG_SCRAPER_PURE_PYTHON`` is set.
+    None when the extension was not built or is turned off (``scraper.compiled``).
     """
-    if os.environ.get("CATALOG_SCRAPER_PURE_PYTHON"):
-        return None
-    try:
-        function: Callable[[str], Any] = getattr(importlib.import_module("normalizers.text_compiled"), name)
-    except (ImportError, AttributeError):
-        return None
+    module = compiled_module("normalizers.text_compiled")
+    function: Callable[[str], Any] | None = getattr(module, name, None)
     return function
 
 

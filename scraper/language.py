@@ -12,9 +12,9 @@ the model's own tables (``_identifier``), and everything else is py3langid's.
 
 from __future__ import annotations
 
-import importlib
-import os
 from typing import Any
+
+from scraper.compiled import compiled_module
 
 __all__ = ["detect_language"]
 
@@ -41,12 +41,7 @@ def _load_identifier() -> Any:
     """py3langid's identifier for our languages, its byte loop compiled when that is built and agrees."""
     from py3langid import langid
 
-    compiled = None
-    if not os.environ.get("CATALOG_SCRAPER_PURE_PYTHON"):
-        try:
-            compiled = importlib.import_module("scraper.language_compiled")
-        except ImportError:
-            compiled = None
+    compiled = compiled_module("scraper.language_compiled")
 
     class _Identifier(langid.LanguageIdentifier):  # type: ignore[misc]
         counter: Any = None

@@ -13,8 +13,6 @@ A text dump becomes one block per non-empty line, which is how WET files and
 
 from __future__ import annotations
 
-import importlib
-import os
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -26,6 +24,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from normalizers import text as text_module
 from normalizers.text import fold, has_mojibake, normalize_text
 from scraper.blocks import Block
+from scraper.compiled import compiled_module
 from scraper.decode import declared_charset, decode_bytes, sniff_kind
 from scraper.labels import DESCRIPTION_LABELS, EXCERPT_LABELS, field_for_label
 from scraper.sources import MediaKind, RawPage
@@ -556,15 +555,12 @@ def _compiled_walker() -> tuple[Any, type[Exception]]:
 
     None when the extension was not built (no C compiler at install), when
     selectolax bundles another Lexbor than the one its structures were copied
-    from, when ``CATALOG_SCRAPER_PURE_PYTHON`` is set, when it reads a probe
+    from, when it is turned off (``scraper.compiled``), when it reads a probe
     page's nodes differently from selectolax or its blocks differently from the
     Python walk, or when anything in these checks raises.
     """
-    if os.environ.get("CATALOG_SCRAPER_PURE_PYTHON"):
-        return None, _NoFallback
-    try:
-        walk_compiled = importlib.import_module("scraper.walk_compiled")
-    except ImportError:
+    walk_compiled = compiled_module("scraper.walk_compiled")
+    if walk_compiled is None:
         return None, _NoFallback
     if (lexbor.LEXBOR_VERSION_MAJOR, lexbor.LEXBOR_VERSION_MINOR) != walk_compiled.LEXBOR_VERSION:
         return None, _NoFallback
@@ -959,10 +955,10 @@ def _compiled_scanner() -> Any:
     laid out as it makes them and it gives ``_scan`` the very metadata the
     query gives, on the probe pages.
     """
-    if _COMPILED is None:
+    walk_compiled = compiled_module("scraper.walk_compiled")
+    if _COMPILED is None or walk_compiled is None:
         return None
     try:
-        walk_compiled = importlib.import_module("scraper.walk_compiled")
         attributes = " ".join(f'{name}=""' for name in walk_compiled._SCAN_ATTRS)
         probe = LexborHTMLParser(f"<p {attributes}>x</p>").css_first("p")
         scanner = walk_compiled.Scanner(
