@@ -96,15 +96,8 @@ def needles(pattern: str) -> frozenset[str] | None:
     >>> needles(r".*"), needles(r"(more)?")
     (None, None)
     """
-    if _sre_parse is None:
-        return None
-    try:
-        parsed = _sre_parse.parse(pattern)
-    except (re.error, RecursionError):
-        return None
-    if parsed.state.flags & (re.IGNORECASE | re.VERBOSE):
-        return None
-    return _required(list(parsed))
+    parsed = _parsed(pattern)
+    return None if parsed is None else _required(parsed)
 
 
 def _required(items: Sequence[tuple[Any, Any]]) -> frozenset[str] | None:
@@ -154,7 +147,10 @@ def _spelled(op: Any, av: Any) -> list[str] | None:
     return None
 
 
-def _edge_chars(pattern: str, *, last: bool) -> First:
+def _parsed(pattern: str) -> list[tuple[Any, Any]] | None:
+    # The pattern's nodes as the standard library's parser reads them, or None when
+    # it cannot be read here: no parser, a parse error, or flags that change what a
+    # literal matches (case folding, verbose).
     if _sre_parse is None:
         return None
     try:
@@ -163,10 +159,17 @@ def _edge_chars(pattern: str, *, last: bool) -> First:
         return None
     if parsed.state.flags & (re.IGNORECASE | re.VERBOSE):
         return None
+    return list(parsed)
+
+
+def _edge_chars(pattern: str, *, last: bool) -> First:
+    parsed = _parsed(pattern)
+    if parsed is None:
+        return None
     chars: set[str] = set()
     classes: set[str] = set()
     try:
-        if _sequence(list(parsed), chars, classes, last):
+        if _sequence(parsed, chars, classes, last):
             return None  # it can match the empty string
     except _Anything:
         return None
