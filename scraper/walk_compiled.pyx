@@ -21,7 +21,7 @@ from libc.string cimport memcmp, memcpy
 from cpython.unicode cimport PyUnicode_DecodeASCII, PyUnicode_DecodeUTF8
 from cpython.bytes cimport PyBytes_FromStringAndSize
 from cpython.object cimport PyObject_GenericSetAttr
-from cpython.mem cimport PyMem_Free, PyMem_Malloc
+from cpython.mem cimport PyMem_Free, PyMem_Malloc, PyMem_Realloc
 
 
 cdef extern from "lexbor_layout.h":
@@ -319,41 +319,40 @@ cdef Py_ssize_t _deep_text_length(cs_node *root, const unsigned char *hidden) ex
 
 cdef str _joined_text(cs_node *root, bint skip_empty, const unsigned char *hidden):
     # LexborNode.text(deep=True, separator=" ", skip_empty=skip_empty): the pieces
-    # _text_pieces reads, joined by spaces in one buffer and decoded once.
+    # _text_pieces reads, joined by spaces in one buffer and decoded once. One pass
+    # over the subtree, the buffer doubling as it fills: a furniture subtree (a
+    # site's whole menu) is read once, not measured first and read again.
     cdef cs_node *node = root.first_child
     cdef cs_chardata *chars
-    cdef size_t total = 0
-    cdef size_t count = 0
+    cdef size_t size = 4096
     cdef size_t at = 0
-    cdef size_t written = 0
-    cdef char *buffer
-    while node != NULL:  # first the size
-        if node.local_name == _TEXT_TAG:
-            chars = <cs_chardata *> node
-            if chars.data.data != NULL and not (skip_empty and _is_empty_text(node)):
-                total += chars.data.length
-                count += 1
-        node = _following(node, root, hidden)
-    if count == 0 or total + count - 1 == 0:
-        return ""
-    total += count - 1
-    buffer = <char *> PyMem_Malloc(total)
+    cdef size_t need
+    cdef bint written = False
+    cdef char *buffer = <char *> PyMem_Malloc(size)
+    cdef char *grown
     if buffer == NULL:
         raise MemoryError()
     try:
-        node = root.first_child
         while node != NULL:
             if node.local_name == _TEXT_TAG:
                 chars = <cs_chardata *> node
                 if chars.data.data != NULL and not (skip_empty and _is_empty_text(node)):
+                    need = at + chars.data.length + 1
+                    if need > size:
+                        while size < need:
+                            size *= 2
+                        grown = <char *> PyMem_Realloc(buffer, size)
+                        if grown == NULL:
+                            raise MemoryError()
+                        buffer = grown
                     if written:
                         buffer[at] = 32  # the separator
                         at += 1
-                    written += 1
+                    written = True
                     memcpy(buffer + at, chars.data.data, chars.data.length)
                     at += chars.data.length
             node = _following(node, root, hidden)
-        return PyUnicode_DecodeUTF8(buffer, total, "replace")
+        return PyUnicode_DecodeUTF8(buffer, at, "replace") if at else ""
     finally:
         PyMem_Free(buffer)
 
