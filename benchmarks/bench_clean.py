@@ -113,8 +113,8 @@ def clear_our_caches() -> None:
 
 def time_steps(
     steps: dict[str, Callable[[RawPage], Any]], pages: list[RawPage], repeat: int, *, back_to_back: bool = False
-) -> dict[str, float]:
-    """Per step, the mean over pages of the median of ``repeat`` timed runs, in seconds.
+) -> dict[str, list[list[float]]]:
+    """Per step and page, the ``repeat`` timed runs, in seconds, in the order they ran.
 
     The runs are interleaved in rounds: in each of ``repeat`` rounds, each step
     in turn runs once over every page, as a batch would, and each such pass
@@ -138,7 +138,25 @@ def time_steps(
         start = time.perf_counter()
         step(page)
         runs[name][i].append(time.perf_counter() - start)
+    return runs
+
+
+def per_page_medians(runs: dict[str, list[list[float]]]) -> dict[str, float]:
+    """Per step, the mean over pages of each page's median run, in seconds."""
     return {name: statistics.fmean(statistics.median(r) for r in per_page) for name, per_page in runs.items()}
+
+
+def round_ratios(runs: dict[str, list[list[float]]], top: str, bottom: str) -> list[float]:
+    """``top``'s time over ``bottom``'s, all pages summed, for each round on its own.
+
+    Their spread is how far the ratio swings from one round to the next on this
+    machine, which one printed ratio alone does not show.
+
+    >>> round_ratios({"ours": [[4.0, 6.0], [2.0, 3.0]], "bare": [[1.0, 1.0], [1.0, 2.0]]}, "ours", "bare")
+    [3.0, 3.0]
+    """
+    rounds = min(len(r) for r in runs[top] + runs[bottom])
+    return [sum(page[k] for page in runs[top]) / sum(page[k] for page in runs[bottom]) for k in range(rounds)]
 
 
 def peak_rss_mb() -> float:
@@ -210,7 +228,8 @@ def main(argv: list[str] | None = None) -> int:
             step(page)  # the warm-up pass, which also shows each step's memory
         ready[name] = step
         rss[name] = peak_rss_mb()
-    timed = time_steps(ready, pages, args.repeat, back_to_back=args.back_to_back)
+    runs = time_steps(ready, pages, args.repeat, back_to_back=args.back_to_back)
+    timed = per_page_medians(runs)
     for name, step in steps:
         if step is None:
             print(f"{name:<34} {'skipped: trafilatura not installed (pip install -e .[bench])'}")
@@ -223,6 +242,9 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"{'clean / bare':<34} {vs_bare:>8.1f}x   target <= {TARGET_VS_BARE:g}x   {verdict(vs_bare <= TARGET_VS_BARE)}"
     )
+    spread = round_ratios(runs, "ours: clean_page", "bare: selectolax body.text()")
+    label = "  each run, pages summed" if args.back_to_back else "  each round, pages summed"
+    print(f"{label:<34} {', '.join(f'{r:.1f}x' for r in spread):>9}")
     # Where the gap is: the parse step, and everything clean_page does after it.
     parsed = rows["ours: parse_page (part of clean)"]
     print(f"{'  of which parse_page / bare':<34} {parsed / bare:>8.1f}x")
