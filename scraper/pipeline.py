@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
@@ -180,6 +181,32 @@ _ERROR_HINT = re.compile(
 )
 
 
+def _item_cards(blocks: list[Block]) -> tuple[int, str]:
+    """How many linked headings share one DOM path, and the element that path starts in.
+
+    A results or listing page repeats one card per item, each headed by a link to
+    the item's own page: the headings share a path ("li.product>h3"), and the
+    card's other lines (author, blurb, price) start in the same element.
+
+    >>> cards = [Block(t, tag="h3", heading=3, link_density=1.0, path="li.product>h3") for t in "ABC"]
+    >>> _item_cards([Block("Results", tag="h1", heading=1, path="main>h1"), *cards])
+    (3, 'li.product')
+    >>> _item_cards([Block("Dune", tag="h1", heading=1, path="main>h1")])
+    (0, '')
+    """
+    counts = Counter(b.path for b in blocks if b.heading >= 2 and b.link_density > 0.6 and b.path)
+    if not counts:
+        return 0, ""
+    path, count = counts.most_common(1)[0]
+    return count, path.rsplit(">", 1)[0] if ">" in path else ""
+
+
+def _in_card(blocks: list[Block], text: str, card: str) -> bool:
+    """True when ``text`` opens with a block that sits in a ``card`` element (see ``_item_cards``)."""
+    first = text.split("\n\n", 1)[0]
+    return bool(card) and any(b.text == first and b.path.startswith(card + ">") for b in blocks)
+
+
 def _reject_reason(
     fused: Fused,
     structured: StructuredData,
@@ -187,12 +214,17 @@ def _reject_reason(
     removed: list[Removed],
     has_text: bool,
     site_blurb: bool = False,
+    text: str = "",
+    page_blocks: list[Block] | None = None,
 ) -> tuple[str, str] | None:
     """Why this page holds no single book, or None when it does.
 
     ``site_blurb``: the only text is prose with no label saying it describes a
     book (no "Synopsis" section, no structured data), under a title that is also
     the whole of a header, nav or footer block: the site's own name and pitch.
+    ``text``: the description (or excerpt) the page would get, if any;
+    ``page_blocks``: the blocks as parsed, for the page's layout (cleaning cuts
+    repeats, and a results page is made of them).
     """
     has_book_evidence = bool(fused.isbns or structured.is_book_page or fused.people or has_text)
     if structured.listed_items >= 3 and structured.book_items <= 1 and not fused.isbns:
@@ -200,6 +232,16 @@ def _reject_reason(
     linked_headings = sum(1 for b in blocks if b.heading >= 2 and b.link_density > 0.6)
     if linked_headings >= 5 and not (fused.isbns or structured.is_book_page or has_text):
         return "not_a_detail_page", f"{linked_headings} linked item headings and no single book's details"
+    # Fewer results, each card with a blurb: the only text the page has is one
+    # result's blurb, and nothing (no ISBN, person or structured data) names one book.
+    layout = [b for b in (blocks if page_blocks is None else page_blocks) if not b.chrome]
+    cards, card = _item_cards(layout)
+    if (
+        cards >= 3
+        and not (fused.isbns or structured.is_book_page or fused.people)
+        and (not has_text or _in_card(layout, text, card))
+    ):
+        return "not_a_detail_page", f"{cards} items in one repeated layout, each linked to its own page"
     # The error message may have been cut as part of a dialog or alert by a DOM
     # cue, so the removed text is searched, not matched whole. This only names
     # the reason for a reject; it never removes anything.
@@ -294,7 +336,16 @@ def clean_page(
         and not excerpt
         and fold(title) in {fold(b.text) for b in parsed.blocks if b.chrome in _SITE_CHROME}
     )
-    reason = _reject_reason(fused, structured, cleaned.blocks, removed, bool(description or excerpt), site_blurb)
+    reason = _reject_reason(
+        fused,
+        structured,
+        cleaned.blocks,
+        removed,
+        bool(description or excerpt),
+        site_blurb,
+        description or excerpt or "",
+        parsed.blocks,
+    )
     if reason is not None:
         return Reject(source=source, input=page.uri, reason=reason[0], detail=reason[1], removed=_removals(removed))  # type: ignore[arg-type]
 
