@@ -234,14 +234,11 @@ def _reject_reason(
         return "not_a_detail_page", f"{linked_headings} linked item headings and no single book's details"
     # Fewer results, each card with a blurb: the only text the page has is one
     # result's blurb, and nothing (no ISBN, person or structured data) names one book.
-    layout = [b for b in (blocks if page_blocks is None else page_blocks) if not b.chrome]
-    cards, card = _item_cards(layout)
-    if (
-        cards >= 3
-        and not (fused.isbns or structured.is_book_page or fused.people)
-        and (not has_text or _in_card(layout, text, card))
-    ):
-        return "not_a_detail_page", f"{cards} items in one repeated layout, each linked to its own page"
+    if not (fused.isbns or structured.is_book_page or fused.people):  # (the layout is read only then)
+        layout = [b for b in (blocks if page_blocks is None else page_blocks) if not b.chrome]
+        cards, card = _item_cards(layout)
+        if cards >= 3 and (not has_text or _in_card(layout, text, card)):
+            return "not_a_detail_page", f"{cards} items in one repeated layout, each linked to its own page"
     # The error message may have been cut as part of a dialog or alert by a DOM
     # cue, so the removed text is searched, not matched whole. This only names
     # the reason for a reject; it never removes anything.
