@@ -179,6 +179,16 @@ _ERROR_HINT = re.compile(
     r"se ha producido un error|er is iets misgegaan)",
     re.IGNORECASE,
 )
+# What a "not found" page puts in its heading or <title>, in the languages of the
+# phrase rules: asked of the record's title only (see _reject_reason).
+_NOT_FOUND_TITLE = re.compile(
+    r"\b(page not found|(this )?page (does not|doesn't|no longer) exists?|404 (- )?not found|404 error|"
+    r"(error|fehler|erreur|fout) 404|"
+    r"seite (wurde )?nicht gefunden|(diese )?seite gibt es nicht|"
+    r"page (introuvable|non trouvée)|(cette )?page n'existe (pas|plus)|"
+    r"página no encontrada|(la )?página no existe|pagina niet gevonden|(deze )?pagina bestaat niet)",
+    re.IGNORECASE,
+)
 
 
 def _item_cards(blocks: list[Block]) -> tuple[int, str]:
@@ -216,6 +226,7 @@ def _reject_reason(
     site_blurb: bool = False,
     text: str = "",
     page_blocks: list[Block] | None = None,
+    title_tags: tuple[str, ...] = (),
 ) -> tuple[str, str] | None:
     """Why this page holds no single book, or None when it does.
 
@@ -224,7 +235,8 @@ def _reject_reason(
     the whole of a header, nav or footer block: the site's own name and pitch.
     ``text``: the description (or excerpt) the page would get, if any;
     ``page_blocks``: the blocks as parsed, for the page's layout (cleaning cuts
-    repeats, and a results page is made of them).
+    repeats, and a results page is made of them); ``title_tags``: what the page's
+    ``<title>`` offered as its title.
     """
     has_book_evidence = bool(fused.isbns or structured.is_book_page or fused.people or has_text)
     if structured.listed_items >= 3 and structured.book_items <= 1 and not fused.isbns:
@@ -247,6 +259,12 @@ def _reject_reason(
         return "error_page", "the page shows an error message and no book"
     if not fused.values.get("title"):
         return "no_title", "no title could be found on the page"
+    # A "not found" page apologises in a paragraph, which passes for a description:
+    # its heading says what it is, and nothing on it names a book.
+    if not (fused.isbns or structured.is_book_page or fused.people):
+        said = next((t for t in (fused.values["title"], *title_tags) if _NOT_FOUND_TITLE.search(t)), None)
+        if said is not None:
+            return "error_page", f"the page's heading or <title> says it was not found ({said[:80]!r}) and no book"
     if not blocks and not has_book_evidence:
         return "no_book", "the page holds no text once residue is removed"
     # A title and nothing else a book record holds (no person, ISBN, publisher, date,
@@ -342,6 +360,7 @@ def clean_page(
         site_blurb,
         description or excerpt or "",
         parsed.blocks,
+        tuple(c.value for c in candidates if c.field == "title" and c.source == "title-tag"),
     )
     if reason is not None:
         return Reject(source=source, input=page.uri, reason=reason[0], detail=reason[1], removed=_removals(removed))  # type: ignore[arg-type]

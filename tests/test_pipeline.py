@@ -86,6 +86,34 @@ OUTCOMES_LISTINGS = [
     ),
 ]
 
+# A "not found" page apologises in a paragraph long enough to pass for a synopsis;
+# its heading says what it is. A book whose title says so has a byline of its own.
+APOLOGY = (
+    "Die von Ihnen aufgerufene Seite konnte leider nicht gefunden werden. Vielleicht hilft Ihnen unsere Suche"
+    " weiter, oder Sie besuchen unsere Startseite."
+)
+OUTCOMES_NOT_FOUND = [
+    pytest.param(
+        f"<h1>Hoppla! Diese Seite gibt es nicht.</h1><p>{APOLOGY}</p>".encode(), "html", "error_page", id="de-404"
+    ),
+    pytest.param(
+        f"<title>Seite nicht gefunden | Buchladen</title><h1>Hoppla!</h1><p>{APOLOGY}</p>".encode(),
+        "html",
+        "error_page",
+        id="de-404-title-tag",
+    ),
+    pytest.param(
+        "<h1>Page introuvable</h1><p>Désolé, le livre que vous cherchez n'est plus disponible ou l'adresse est"
+        " erronée. Nous vous invitons à poursuivre votre visite.</p>".encode(),
+        "html",
+        "error_page",
+        id="fr-404",
+    ),
+    pytest.param(
+        b"<h1>Error 404</h1><p>by Jane Author</p><p>" + BLURB + b"</p>", "html", "book", id="a-book-so-titled"
+    ),
+]
+
 # Bugs caught: pages that once went wrong. An implausible date is dropped, not
 # fatal to the record; a JSON file named explicitly is data, not a page.
 OUTCOMES_BUGS_CAUGHT = [
@@ -111,7 +139,9 @@ OUTCOMES_BUGS_CAUGHT = [
 ]
 
 
-@pytest.mark.parametrize(("data", "kind", "expected"), OUTCOMES + OUTCOMES_LISTINGS + OUTCOMES_BUGS_CAUGHT)
+@pytest.mark.parametrize(
+    ("data", "kind", "expected"), OUTCOMES + OUTCOMES_LISTINGS + OUTCOMES_NOT_FOUND + OUTCOMES_BUGS_CAUGHT
+)
 def test_outcome(data: bytes, kind: str | None, expected: str) -> None:
     """Each input becomes a Book, or a Reject with the reason a user can act on."""
     result = clean_page(RawPage(uri="page", data=data, kind=kind))  # type: ignore[arg-type]
