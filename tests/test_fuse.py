@@ -68,6 +68,21 @@ TITLE_ROWS = [
         None,
     ),
     param(
+        # An OPAC heads its record view with the view's name, and its <title> says it again:
+        # two sources agreeing on a word that names no book; the labelled title wins.
+        "record-view-heading-and-title-tag-vs-labelled-title",
+        [
+            c("title", "Detailansicht", "dom-heading"),
+            c("title", "Detailansicht - Stadtbibliothek Musterstadt", "title-tag"),
+            c("title", "Der Schwarm : Roman", "dom-label"),
+        ],
+        seen("Detailansicht", "Der Schwarm : Roman"),
+        "Der Schwarm",
+        "Roman",
+        "dom-label",
+        None,
+    ),
+    param(
         "og-and-title-tag-share-the-site-name",
         [
             c("title", "The Left Hand of Darkness | Gollancz", "og"),

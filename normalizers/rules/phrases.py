@@ -376,5 +376,25 @@ NEUTRAL_SECTION_HEADINGS: frozenset[str] = frozenset(
         "出版信息",
         "詳細資訊",
         "详细信息",
+        # A catalogue's name for its record view, printed as the page's heading
+        # (and <title>) above the record: the view's name, not the book's.
+        "full record",
+        "full view",
+        "record details",
+        "item details",
+        "title details",
+        "detailansicht",
+        "detailanzeige",
+        "vollanzeige",
+        "titelinformationen",
+        "titeldetails",
+        "notice détaillée",
+        "notice complète",
+        "détail de la notice",
+        "registro completo",
+        "detalle del registro",
+        "detailweergave",
+        "volledige beschrijving",
+        "詳細情報",
     }
 )
