@@ -37,7 +37,8 @@ _ROLE_SUFFIX = re.compile(
     r"afterword|verfasser|作者|著|译|譯|编|編)[^)\]]*[)\]]\s*",
     re.I,
 )
-_ROLE_WORD = re.compile(r"\s*[,(]?\s*\b(author|autor|auteur|editor|translator|illustrator)\)?\s*$", re.I)
+# A trailing relator term: "(Author)", or RDA's ", author." after a library heading.
+_ROLE_WORD = re.compile(r"\s*[,(]?\s*\b(author|autor|auteur|editor|translator|illustrator)\.?\)?\s*$", re.I)
 _LIFE_DATES = re.compile(
     r",?\s*\(?\b(?:ca\.\s*)?\d{3,4}\s*[-–]\s*(?:\d{3,4})?\)?\.?\s*$|,?\s*\b(?:born|b\.|geb\.)\s*\d{4}\.?$"
 )
@@ -51,6 +52,8 @@ def clean_person_name(raw: str) -> str | None:
 
     >>> clean_person_name("Tolkien, J. R. R. (John Ronald Reuel), 1892-1973")
     'J. R. R. Tolkien'
+    >>> clean_person_name("Rothfuss, Patrick, 1973-")
+    'Patrick Rothfuss'
     >>> clean_person_name("Alastair Reynolds (Author)")
     'Alastair Reynolds'
     >>> clean_person_name("[英] 菲利普·高夫")
@@ -62,7 +65,11 @@ def clean_person_name(raw: str) -> str | None:
     >>> clean_person_name("") is None, clean_person_name("Search results") is None, clean_person_name("Leo.🐯👍") is None
     (True, True, True)
     """
-    name = _ROLE_SUFFIX.sub(" ", raw).strip(" •·*-–—|,;")
+    # The relator term and the life dates go first, in that order (RDA prints
+    # "Rothfuss, Patrick, 1973- author."): a living author's open range would lose
+    # its dash to the strip and leave a bare year behind.
+    name = _ROLE_WORD.sub("", _ROLE_SUFFIX.sub(" ", raw).rstrip())
+    name = _LIFE_DATES.sub("", name.rstrip(" ,;")).strip(" •·*-–—|,;")
     name = _NATIONALITY.sub("", name)
     # "von Goethe, Johann Wolfgang", "DE LUCA Erri": there the word is the name's own particle
     if "," not in name and _surname_last(name) == name:

@@ -114,7 +114,17 @@ NAMES = [
 ]
 
 # Bug caught: the particle of an inverted name was once stripped as a "by" prefix.
-NAMES_BUGS_CAUGHT = [pytest.param("von Goethe, Johann Wolfgang", "Johann Wolfgang von Goethe")]
+NAMES_BUGS_CAUGHT = [
+    pytest.param("von Goethe, Johann Wolfgang", "Johann Wolfgang von Goethe"),
+    # a living author's open range of life dates (MARC 100 $d) lost its dash to the strip
+    # and left a bare year, and the name was refused for its digits
+    pytest.param("Rothfuss, Patrick, 1973-", "Patrick Rothfuss", id="open-life-dates"),
+    pytest.param("Rothfuss, Patrick, 1973- (Author)", "Patrick Rothfuss", id="open-life-dates-and-role"),
+    # RDA's relator term after the heading: the name came out as "Margaret, author. Atwood"
+    pytest.param("Atwood, Margaret, author.", "Margaret Atwood", id="rda-relator"),
+    pytest.param("Atwood, Margaret, 1939-, author.", "Margaret Atwood", id="open-life-dates-rda-relator"),
+    pytest.param("Rothfuss, Patrick, 1973- author.", "Patrick Rothfuss", id="open-life-dates-rda-relator-no-comma"),
+]
 
 
 @pytest.mark.parametrize(("raw", "expected"), NAMES + NAMES_BUGS_CAUGHT)
