@@ -222,6 +222,13 @@ _FIELDS: dict[str, tuple[str, ...]] = {
         "tapa blanda",
         "tapa dura",
         "pagina s",
+        # a library record's physical description ("xii, 352 p. : ill. ; 24 cm"): its page count
+        "physical description",
+        "description matérielle",
+        "descripción física",
+        "physische beschreibung",
+        "fysieke beschrijving",
+        "collation",
     ),
     "language": (
         "lingua",

@@ -1,0 +1,39 @@
+"""``field_for_label``: the field a printed label names, across languages and catalogue styles."""
+
+from __future__ import annotations
+
+import pytest
+
+from scraper.labels import field_for_label
+from scraper.pipeline import clean_page
+from scraper.records import Book
+from scraper.sources import RawPage
+
+LABELS = [
+    ("ISBN-13 :", "isbn"),
+    ("Uitgever(s)", "publisher"),
+    ("1. Verfasser:", "author"),
+    ("Umfang", "pages"),
+    # a library record's physical description gives the page count
+    ("Physical description", "pages"),
+    ("Description matérielle", "pages"),
+    ("Descripción física", "pages"),
+    ("Collation", "pages"),
+    # empty and junk
+    ("", None),
+    ("   ", None),
+    ("Hello", None),
+    ("x" * 61, None),
+]
+
+
+@pytest.mark.parametrize(("label", "field"), LABELS)
+def test_field_for_label(label: str, field: str | None) -> None:
+    assert field_for_label(label) == field
+
+
+def test_physical_description_gives_the_page_count() -> None:
+    dump = b"Die Welle\n\nby Morton Rhue\n\nPhysical description: 184 p. : ill. ; 19 cm\nISBN: 9783473580089\n"
+    book = clean_page(RawPage(uri="welle.txt", data=dump, kind="text"))
+    assert isinstance(book, Book), book
+    assert book.pages == 184
