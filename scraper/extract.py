@@ -394,6 +394,21 @@ def _has_lower_case_words(text: str) -> bool:
     return not cased or any(w[0].islower() for w in cased)
 
 
+# A quotation mark; a single one only where it is not an apostrophe inside a word.
+_QUOTE = re.compile(r"[\"“”«»„]|(?<![^\W\d_])['‘’]|['‘’](?![^\W\d_])")
+
+
+def _has_quote(text: str) -> bool:
+    """True when ``text`` holds a quotation mark; an apostrophe inside a word ("aren't", "l'œuvre") is none.
+
+    >>> _has_quote("'A blinding read' SUN"), _has_quote("“Unputdownable” The Times")
+    (True, True)
+    >>> _has_quote("Reviews aren't verified, but it's checked"), _has_quote("l’œuvre d’une vie")
+    (False, False)
+    """
+    return _QUOTE.search(text) is not None
+
+
 def _is_prose(block: Block) -> bool:
     text = block.text
     return (
@@ -405,7 +420,7 @@ def _is_prose(block: Block) -> bool:
             or (len(text) >= 30 and text.endswith(_PROSE_END) and _has_lower_case_words(text))
             or (len(text) >= 6 and text.endswith(("。", "！", "？", "…")))  # CJK sentences are short in characters
             # a press quote with its source after it: "'A blinding read' SUN"
-            or (len(text) >= 40 and len(text.split()) >= 6 and any(q in text for q in "'\"‘’“”«»"))
+            or (len(text) >= 40 and len(text.split()) >= 6 and _has_quote(text))
         )
         # (the searches last, and only where what they need is in the text: they try every position)
         and not (("://" in text or "www." in text.lower()) and _WEB_ADDRESS.search(text))

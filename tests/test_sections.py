@@ -73,3 +73,25 @@ def test_a_padded_section_label_is_still_read() -> None:
 
     assert _section_kind(Block("Description " + "* " * 100)) == "description"
     assert _section_kind(Block("Description of the book, with many more words than a label has")) is None
+
+
+@pytest.mark.parametrize(
+    ("notice", "kept"),
+    [
+        # a review widget's disclaimer: its apostrophes once passed for a press quote's marks
+        (
+            "4 Reviews Reviews aren't verified, but Google checks for and removes fake content when it's identified",
+            False,
+        ),
+        # a press quote with its source is part of the blurb
+        ("'A blinding read, the novel of the year' THE SUNDAY TIMES", True),
+    ],
+)
+def test_an_apostrophe_is_no_quotation_mark(notice: str, kept: bool) -> None:
+    from scraper.blocks import Block
+    from scraper.extract import lead_prose
+
+    blocks = [Block("The Lighthouse", tag="h1", heading=1), Block(notice), Block(SYNOPSIS + " " + SYNOPSIS)]
+    lead = lead_prose(blocks, "The Lighthouse")
+    assert lead is not None
+    assert lead.startswith(notice) is kept
