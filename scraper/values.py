@@ -287,6 +287,35 @@ _ISO = re.compile(r"^\s*(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
 _YEAR = re.compile(r"(?<!\d)(1[4-9]\d\d|20\d\d)(?!\d)")
 _CJK_DATE = re.compile(r"(\d{4})\s*[年/.-]\s*(\d{1,2})?\s*月?(?:\s*(\d{1,2})\s*日?)?")
 _EPOCH_MS = re.compile(r"^\d{12,13}$")
+_DAY_MONTH_YEAR = re.compile(r"^(\d{1,2})([./-])(\d{1,2})\2(\d{4})$")
+_YEAR_MONTH_DAY = re.compile(r"^(\d{4})([./])(\d{1,2})\2(\d{1,2})$")
+
+
+def _numeric_date(text: str) -> str | None:
+    """A date written in numbers only, as precise as its order can be told.
+
+    Year first is always year-month-day. Dots put the day first (German, Dutch,
+    French...); with slashes or dashes a number past 12 is the day, and where
+    both could be months ("10/04/2022": 4 October or 10 April) only the year is sure.
+
+    >>> [_numeric_date(s) for s in ["24.10.2022", "10/24/2022", "24/10/2022", "10/04/2022", "2022/10/24", "31.02.2022"]]
+    ['2022-10-24', '2022-10-24', '2022-10-24', '2022', '2022-10-24', '2022']
+    """
+    ymd = _YEAR_MONTH_DAY.match(text)
+    if ymd:
+        year, month, day = ymd.group(1), int(ymd.group(3)), int(ymd.group(4))
+        return _valid(f"{year}-{month:02d}-{day:02d}") or year
+    dmy = _DAY_MONTH_YEAR.match(text)
+    if dmy is None:
+        return None
+    first, separator, second, year = int(dmy.group(1)), dmy.group(2), int(dmy.group(3)), dmy.group(4)
+    if separator == "." or first > 12:
+        day, month = first, second
+    elif second > 12:
+        month, day = first, second
+    else:
+        return year
+    return _valid(f"{year}-{month:02d}-{day:02d}") or year
 
 
 def parse_date(raw: str) -> str | None:
@@ -321,6 +350,10 @@ def _parse_date_raw(raw: str) -> str | None:
                 return _valid(f"{year}-{int(month):02d}-{int(day):02d}") or f"{year}-{int(month):02d}"
             return f"{year}-{int(month):02d}"
         return year
+    if text[:1].isdigit() and text[-1:].isdigit():
+        numeric = _numeric_date(text)
+        if numeric is not None:
+            return numeric
     cjk = _CJK_DATE.search(text)
     if cjk and ("年" in text or "月" in text):
         year, month, day = cjk.groups()

@@ -57,6 +57,17 @@ DATES = [
     ("Hamburg : Carlsen, 2009", "2009"),
     ("1999年5月", "1999-05"),
     ("1999年5月3日", "1999-05-03"),
+    # numbers only: dots put the day first; a number past 12 is the day; else only the year is sure
+    ("24.10.2022", "2022-10-24"),
+    ("1.7.1974", "1974-07-01"),
+    ("10/24/2022", "2022-10-24"),
+    ("24/10/2022", "2022-10-24"),
+    ("24-10-2022", "2022-10-24"),
+    ("10/04/2022", "2022"),
+    ("2026/02/03", "2026-02-03"),
+    ("2026.02.03", "2026-02-03"),
+    ("31.02.2022", "2022"),  # no such day
+    ("10.24.2022", "2022"),  # dots are day first: no month 24
 ]
 
 # Bugs caught: years no printed book can have once passed as dates, and the
