@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from collections.abc import Mapping
 from types import MappingProxyType
 
@@ -417,6 +418,29 @@ FIELD_LABELS: Mapping[str, str] = MappingProxyType(
 )
 
 
+def _unaccented(text: str) -> str:
+    """``text`` without its combining accents: "éditeur" -> "editeur".
+
+    >>> _unaccented("éditeur"), _unaccented("Übersetzer"), _unaccented("出版社")
+    ('editeur', 'Ubersetzer', '出版社')
+    """
+    return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
+
+
+def _unaccented_labels() -> dict[str, str]:
+    # Sites print capitals without their accents ("Editeur", "Editions"): each accented
+    # label is also known unaccented, where that spelling is no other label and names one field.
+    found: dict[str, set[str]] = {}
+    for key, name in FIELD_LABELS.items():
+        plain = _unaccented(key)
+        if plain != key and plain not in FIELD_LABELS:
+            found.setdefault(plain, set()).add(name)
+    return {plain: next(iter(names)) for plain, names in found.items() if len(names) == 1}
+
+
+_UNACCENTED_LABELS: Mapping[str, str] = MappingProxyType(_unaccented_labels())
+
+
 _ENUMERATION = re.compile(r"^\s*\d{1,2}[.)]\s*")
 _PLURAL_MARK = re.compile(r"\((?:s|e|en|es|in|innen|nen)\)", re.I)
 
@@ -436,4 +460,5 @@ def field_for_label(label: str) -> str | None:
         label = _PLURAL_MARK.sub("", label)
     if label[:1].isdecimal() or label[:1].isspace():
         label = _ENUMERATION.sub("", label)
-    return FIELD_LABELS.get(fold(label))
+    key = fold(label)
+    return FIELD_LABELS.get(key) or _UNACCENTED_LABELS.get(key)

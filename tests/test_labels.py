@@ -19,6 +19,10 @@ LABELS = [
     ("Description matérielle", "pages"),
     ("Descripción física", "pages"),
     ("Collation", "pages"),
+    # a capital printed without its accent ("Editeur" for "Éditeur"), where that names one field
+    ("Editeur", "publisher"),
+    ("Ubersetzer", "translator"),
+    ("Titulo original", "original_title"),
     # empty and junk
     ("", None),
     ("   ", None),
