@@ -157,6 +157,12 @@ PHRASE_RULES: tuple[PhraseRule, ...] = (
         r"wir verwenden cookies\b.*|diese (website|seite) verwendet cookies\b.*|(alle )?akzeptieren|ablehnen",
         r"(utilizamos|usamos) cookies\b.*|aceptar( cookies| todas)?|rechazar",
         r"wij gebruiken cookies\b.*|(alles )?accepteren|weigeren",
+        # "By continuing to browse, you accept cookies", and the site's "uses cookies", in each language
+        r"by (continuing|using) (to (browse|use) )?(this|our|the) (site|website)\b.*cookies\b.*",
+        r"en (poursuivant|continuant) (votre|la) navigation\b.*cookies\b.*|ce site (web )?utilise des cookies\b.*",
+        r"(diese|unsere) (website|webseite|seite) (verwendet|nutzt) cookies\b.*|wir (nutzen|setzen) cookies\b.*",
+        r"(este|esta|nuestro|nuestra) (sitio|web|página)( web)? (utiliza|usa) cookies\b.*",
+        r"(deze|onze) (website|site|webwinkel) (gebruikt|maakt gebruik van) cookies\b.*",
         max_len=400,
     ),
     # Rating widgets and counters: numbers about other readers, not the book.

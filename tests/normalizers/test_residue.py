@@ -53,6 +53,12 @@ RESIDUE = [
     ("Mi cuenta", "account"),
     ("Se ha producido un error. Inténtalo de nuevo.", "error_toast"),
     ("Aceptar cookies", "cookie_banner"),
+    # consent notices worded "by continuing..." or "this site uses...", in each language
+    ("En poursuivant votre navigation, vous acceptez l'utilisation de cookies.", "cookie_banner"),
+    ("By continuing to browse the site you agree to our use of cookies.", "cookie_banner"),
+    ("Unsere Webseite nutzt Cookies, um Ihnen das beste Erlebnis zu bieten.", "cookie_banner"),
+    ("Esta web utiliza cookies propias y de terceros.", "cookie_banner"),
+    ("Deze website gebruikt cookies.", "cookie_banner"),
     ("Búsqueda avanzada", "search_widget"),
     # picture viewers: a cover scan's link and zoom controls, in each language
     ("Achtercover", "image_viewer"),
@@ -90,6 +96,7 @@ PROSE = [
     "--back cover",
     "(Back cover)",
     "Zoom",  # a picture book's title (Istvan Banyai), not a control
+    "She baked cookies for the whole village, using the recipe her mother left.",
 ]
 
 # Empty and junk rows: nothing to match, nothing to remove.
