@@ -100,6 +100,10 @@ def _byline_candidates(text: str, source: SourceName) -> Iterator[Candidate]:
 def _section_kind(block: Block) -> str | None:
     if block.link_density > 0.5:
         return None  # a tab or menu link named "Overview" opens nothing here
+    if block.label and block.value:
+        # "Summary: Sethe, an escaped slave..." in one block: the label opens its section.
+        key = fold(block.label)
+        return "description" if key in DESCRIPTION_LABELS else "excerpt" if key in EXCERPT_LABELS else None
     text = (block.label or block.text) if block.label and not block.value else block.text
     if not may_fold_within(text, 40):
         return None  # prose: decided without folding it

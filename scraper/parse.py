@@ -916,7 +916,10 @@ def pair_labels(blocks: list[Block]) -> list[Block]:
             split = _split_label(text)
             # Only a known label pairs inside one block: "Title: Subtitle" and
             # "Note: a sentence" have the same shape as "Label: value".
-            if split is not None and field_for_label(split[0]):
+            if split is not None and (
+                field_for_label(split[0]) or (not block.heading and _is_section_label(split[0]))
+            ):
+                # (A section's label with its text: "Summary: Sethe, an escaped slave...".)
                 out.append(block.labelled(split[0], split[1]))
                 continue
         out.append(block)

@@ -95,3 +95,19 @@ def test_an_apostrophe_is_no_quotation_mark(notice: str, kept: bool) -> None:
     lead = lead_prose(blocks, "The Lighthouse")
     assert lead is not None
     assert lead.startswith(notice) is kept
+
+
+@pytest.mark.parametrize("label", ["Summary", "Synopsis", "Résumé", "Beschreibung"])
+def test_a_label_and_its_text_in_one_line_open_the_section(label: str) -> None:
+    # "Summary: Sethe, an escaped slave..." (a catalogue's two spans on one line): the
+    # label opens the description and is not part of it.
+    sections = _sections(f"Beloved\n\nAuthor: Toni Morrison\n{label}: {SYNOPSIS}\nISBN: 9780394535975")
+    assert sections.get("description") == SYNOPSIS
+
+
+def test_a_heading_shaped_like_a_label_stays_a_heading() -> None:
+    from scraper.blocks import Block
+    from scraper.parse import pair_labels
+
+    heading = Block("Synopsis: A Novel", tag="h1", heading=1)
+    assert pair_labels([heading])[0].label == ""
