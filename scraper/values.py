@@ -575,6 +575,7 @@ def parse_pages(raw: str) -> int | None:
 
 _IMPRINT = re.compile(r"^\s*(?:[^:;]{2,40}?\s*:\s*)?(?P<pub>[^,:;()\[\]]+?)\s*(?:,\s*\[?(?P<year>c?\d{4})\]?)?\.?\s*$")
 _TRAILING_DETAILS = re.compile(r"\s*[;(].*$")
+_TRAILING_YEAR = re.compile(r",\s*\[?(c?\d{4})\]?\.?\s*$")
 
 
 def split_publisher_imprint(raw: str) -> tuple[str | None, str | None]:
@@ -588,6 +589,8 @@ def split_publisher_imprint(raw: str) -> tuple[str | None, str | None]:
     ('Suhrkamp Verlag', '1. Juli 1974')
     >>> split_publisher_imprint("Penguin")
     ('Penguin', None)
+    >>> split_publisher_imprint("Little, Brown and Company, 1990")
+    ('Little, Brown and Company', '1990')
     """
     text = raw.strip()
     date = None
@@ -601,5 +604,12 @@ def split_publisher_imprint(raw: str) -> tuple[str | None, str | None]:
     if imprint:
         publisher = imprint.group("pub").strip()
         date = date or imprint.group("year")
+    else:
+        # A name with commas ("Little, Brown and Company, 1990"; "Alfred A. Knopf, New York,
+        # 1987"): the year still ends it, and the rest stays whole (a comma may be the name's).
+        year = _TRAILING_YEAR.search(text)
+        if year:
+            publisher = text[: year.start()]
+            date = date or year.group(1)
     publisher = publisher.strip(" ,.:;")
     return (publisher or None), date

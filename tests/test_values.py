@@ -172,3 +172,25 @@ LANGUAGES_BUGS_CAUGHT = [pytest.param(raw, code) for raw, code in [("EN", "en"),
 def test_parse_language(raw: str, expected: str | None) -> None:
     """Language names in the page's own language and codes of any form give a BCP 47 primary tag."""
     assert parse_language(raw) == expected
+
+
+IMPRINTS = [
+    ("Gollancz (30 Jan. 2020)", ("Gollancz", "30 Jan. 2020")),
+    ("Hamburg : Carlsen, 2009", ("Carlsen", "2009")),
+    ("Penguin, 2019", ("Penguin", "2019")),
+    # a name with commas: the year still ends it, the rest stays whole
+    ("Little, Brown and Company, 1990", ("Little, Brown and Company", "1990")),
+    ("Alfred A. Knopf, New York, 1987", ("Alfred A. Knopf, New York", "1987")),
+    ("Little, Brown and Company, [c1990].", ("Little, Brown and Company", "c1990")),
+    ("Little, Brown and Company", ("Little, Brown and Company", None)),
+    # empty and junk
+    ("", (None, None)),
+    (" , ; ", (None, None)),
+]
+
+
+@pytest.mark.parametrize(("raw", "expected"), IMPRINTS)
+def test_split_publisher_imprint(raw: str, expected: tuple[str | None, str | None]) -> None:
+    from scraper.values import split_publisher_imprint
+
+    assert split_publisher_imprint(raw) == expected
