@@ -256,6 +256,16 @@ def _in_menu(blocks: list[Block], i: int) -> bool:
     return field_for_label(after.text.rstrip(" :：")) is None
 
 
+# A library record's physical description (MARC 300), labelled or not, under any label
+# ("Description: 275 pages ; 25 cm", "xii, 352 S. : Ill. ; 21 cm"): its page count.
+# The size in centimetres that ends it is what sets it apart from other counts.
+_EXTENT = re.compile(
+    r"(?:^|:\s)\s*(?:[ivxlcdm]+,\s*)?\[?(\d{1,5})\]?\s*(?:p|pp|pages?|S|Seiten|blz|páginas|pág)\.?\s*"
+    r"(?:[:;,][^;]*)?;\s*\d{1,3}(?:\s*[x×]\s*\d{1,3})?\s*cm\b",
+    re.I,
+)
+
+
 def block_candidates(page: ParsedPage, blocks: list[Block]) -> tuple[list[Candidate], dict[str, str]]:
     """Candidates from the cleaned blocks, and the labelled sections' texts by kind."""
     html = page.kind == "html"
@@ -297,6 +307,10 @@ def block_candidates(page: ParsedPage, blocks: list[Block]) -> tuple[list[Candid
             ):
                 out.append(Candidate("date", follower.text, label_source))
             continue
+        if "cm" in block.text and len(block.text) <= 120:
+            extent = _EXTENT.search(block.text)
+            if extent is not None:
+                out.append(Candidate("pages", extent.group(1), "text"))
         if html and block.heading == 1 and len(block.text) < 300:
             # Pages have several h1s (a widget's, the product's): each is a
             # candidate and agreement with the other sources picks one.

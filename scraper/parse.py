@@ -882,6 +882,7 @@ def _is_other_label(pending: str, text: str) -> bool:
 
 
 _DETAIL_LABELS = frozenset({"format", "edition"})
+_MIN_SECTION_TEXT = 40  # a section's text on its label's line is a sentence or more
 
 
 def pair_labels(blocks: list[Block]) -> list[Block]:
@@ -917,9 +918,11 @@ def pair_labels(blocks: list[Block]) -> list[Block]:
             # Only a known label pairs inside one block: "Title: Subtitle" and
             # "Note: a sentence" have the same shape as "Label: value".
             if split is not None and (
-                field_for_label(split[0]) or (not block.heading and _is_section_label(split[0]))
+                field_for_label(split[0])
+                or (not block.heading and len(split[1]) >= _MIN_SECTION_TEXT and _is_section_label(split[0]))
             ):
-                # (A section's label with its text: "Summary: Sethe, an escaped slave...".)
+                # (A section's label with its text: "Summary: Sethe, an escaped slave...";
+                # not a library's "Description: 275 pages ; 25 cm", its physical description.)
                 out.append(block.labelled(split[0], split[1]))
                 continue
         out.append(block)

@@ -41,3 +41,21 @@ def test_physical_description_gives_the_page_count() -> None:
     book = clean_page(RawPage(uri="welle.txt", data=dump, kind="text"))
     assert isinstance(book, Book), book
     assert book.pages == 184
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Description: 275 pages ; 25 cm",  # WorldCat, Koha: MARC 300 under "Description"
+        "Description: 662 p. : map ; 24 cm.",
+        "xii, 662 p. : ill. ; 24 cm",  # no label at all
+    ],
+)
+def test_a_physical_description_gives_pages_and_is_no_synopsis(line: str) -> None:
+    synopsis = "Told in Kvothe's own voice, this is the tale of a gifted young man who grows to be a wizard."
+    dump = f"The Name of the Wind\n\nAuthor: Rothfuss, Patrick, 1973-\n{line}\n\nSummary:\n{synopsis}\n"
+    book = clean_page(RawPage(uri="wind.txt", data=dump.encode(), kind="text"))
+    assert isinstance(book, Book), book
+    assert book.pages in {275, 662}
+    assert book.description == synopsis
+    assert book.contributors[0].name == "Patrick Rothfuss"
