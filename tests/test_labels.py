@@ -19,6 +19,12 @@ LABELS = [
     ("Description matérielle", "pages"),
     ("Descripción física", "pages"),
     ("Collation", "pages"),
+    # Spanish, French and Dutch spellings of page counts and years
+    ("Nº de páginas", "pages"),
+    ("Páginas:", "pages"),
+    ("Año de edición", "date"),
+    ("Année de parution", "date"),
+    ("Jaar van uitgave", "date"),
     # a capital printed without its accent ("Editeur" for "Éditeur"), where that names one field
     ("Editeur", "publisher"),
     ("Ubersetzer", "translator"),
