@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 
 from normalizers.residue import match_phrase
 from normalizers.rules.phrases import NEUTRAL_SECTION_HEADINGS
@@ -21,8 +21,8 @@ from scraper.bylines import BYLINE, EDITION_BYLINE, ROLE_IN_PARENS, ROLE_WORDS, 
 from scraper.candidates import Candidate, SourceName
 from scraper.labels import DESCRIPTION_LABELS, EXCERPT_LABELS, field_for_label
 from scraper.parse import ParsedPage
-from scraper.text_title import text_title_candidates
-from scraper.values import FIRM_WORD, find_isbns, is_sentence, parse_date, split_publisher_imprint
+from scraper.text_title import TITLE_SEPARATOR, text_title_candidates
+from scraper.values import FIRM_WORD, clean_person_name, find_isbns, is_sentence, parse_date, split_publisher_imprint
 
 __all__ = ["anchored_text", "block_candidates", "lead_prose", "section_text", "split_people"]
 
@@ -266,6 +266,35 @@ _EXTENT = re.compile(
 )
 
 
+def _title_tag_author(title_tag: str, blocks: list[Block], site: Collection[str] = ()) -> Iterator[Candidate]:
+    """The author a store prints bare under its heading, named again in the page's <title>.
+
+    "CIEN AÑOS DE SOLEDAD | GABRIEL GARCIA MARQUEZ | Casa del Libro" over an h1 with
+    the name on the line below it, and no "by": a part of the <title> that is not the
+    heading, printed on its own within the three lines after it. ``site``: the folded
+    texts of the page's furniture, where the site prints its own name (no author).
+
+    >>> blocks = [Block("CIEN AÑOS DE SOLEDAD", tag="h1", heading=1), Block("GABRIEL GARCIA MARQUEZ"), Block("4,5")]
+    >>> [c.value for c in _title_tag_author("CIEN AÑOS DE SOLEDAD | GABRIEL GARCIA MARQUEZ | Casa del Libro", blocks)]
+    ['GABRIEL GARCIA MARQUEZ']
+    >>> list(_title_tag_author("Dune | Books", [Block("Dune", tag="h1", heading=1), Block("Books")]))
+    []
+    """
+    if not title_tag:
+        return
+    heading = next((i for i, b in enumerate(blocks) if b.heading == 1), None)
+    if heading is None:
+        return
+    title = fold(blocks[heading].text)
+    parts = {fold(part) for part in TITLE_SEPARATOR.split(title_tag)} - {title, "", *site}
+    for block in blocks[heading + 1 : heading + 4]:
+        if block.heading or block.label or len(block.text) > 60 or fold(block.text) not in parts:
+            continue
+        if clean_person_name(block.text) is not None and not FIRM_WORD.search(block.text) and " " in block.text.strip():
+            yield Candidate("author", block.text, "text")
+            return
+
+
 def block_candidates(page: ParsedPage, blocks: list[Block]) -> tuple[list[Candidate], dict[str, str]]:
     """Candidates from the cleaned blocks, and the labelled sections' texts by kind."""
     html = page.kind == "html"
@@ -330,6 +359,9 @@ def block_candidates(page: ParsedPage, blocks: list[Block]) -> tuple[list[Candid
             if len(follower.text) <= 60 and not follower.label and not any(c.isdigit() for c in follower.text):
                 out.append(Candidate("author", follower.text, "text"))
             break
+    if html and not any(c.field == "author" for c in out):
+        site = {fold(b.text) for b in page.blocks if b.chrome and len(b.text) <= 60}
+        out.extend(_title_tag_author(page.title_tag, blocks, site))
     if not html:
         out.extend(_paired_bare_isbns(page.blocks))
     if html and not seen_h1:

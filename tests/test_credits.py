@@ -190,3 +190,38 @@ def test_long_name_lists_stay_fast() -> None:
     text = ", ".join(names) + "'s Watchmen"
     fused = _run("Watchmen", names, [text[:2000], ("Watchmen is a book by " + ", ".join(names))[:2000]])
     assert len(fused.people) == 50
+
+
+# A store prints the author bare under its heading (no "by"), and its <title> names
+# them again: "TITLE | AUTHOR | Site". The site's own name, printed in its header, is no author.
+_BARE = (
+    "<title>{title}</title><header>{header}</header><h1>CIEN AÑOS DE SOLEDAD</h1><p>{line}</p>"
+    "<h2>Sinopsis</h2><p>Entre la boda de José Arcadio Buendía con Úrsula Iguarán y el último de los Buendía"
+    " transcurren cien años de historia familiar en la aldea de Macondo.</p>"
+)
+
+
+@pytest.mark.parametrize(
+    ("title", "header", "line", "authors"),
+    [
+        (
+            "CIEN AÑOS DE SOLEDAD | GABRIEL GARCIA MARQUEZ | Casa del Libro",
+            "Casa del Libro",
+            "GABRIEL GARCIA MARQUEZ",
+            ["GABRIEL GARCIA MARQUEZ"],
+        ),
+        # the line under the heading is the site's name, which its header prints too
+        ("CIEN AÑOS DE SOLEDAD | Casa del Libro", "Casa del Libro", "Casa del Libro", []),
+        # a line the <title> does not name is no author
+        ("CIEN AÑOS DE SOLEDAD | Casa del Libro", "Casa del Libro", "GABRIEL GARCIA MARQUEZ", []),
+    ],
+)
+def test_a_bare_author_line_named_in_the_title_tag(title: str, header: str, line: str, authors: list[str]) -> None:
+    from scraper.pipeline import clean_page
+    from scraper.records import Book
+    from scraper.sources import RawPage
+
+    html = _BARE.format(title=title, header=header, line=line)
+    book = clean_page(RawPage(uri="p.html", data=html.encode()))
+    assert isinstance(book, Book), book
+    assert [c.name for c in book.contributors] == authors
