@@ -456,7 +456,8 @@ def _has_quote(text: str) -> bool:
     >>> _has_quote("Reviews aren't verified, but it's checked"), _has_quote("l’œuvre d’une vie")
     (False, False)
     """
-    return _QUOTE.search(text) is not None
+    # (The search only where a mark is: most lines hold none.)
+    return any(q in text for q in "'\"‘’“”«»„") and _QUOTE.search(text) is not None
 
 
 def _is_prose(block: Block) -> bool:

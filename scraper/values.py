@@ -42,6 +42,8 @@ _ROLE_WORD = re.compile(r"\s*[,(]?\s*\b(author|autor|auteur|editor|translator|il
 _LIFE_DATES = re.compile(
     r",?\s*\(?\b(?:ca\.\s*)?\d{3,4}\s*[-–]\s*(?:\d{3,4})?\)?\.?\s*$|,?\s*\b(?:born|b\.|geb\.)\s*\d{4}\.?$"
 )
+# How a library heading's dates or RDA relator end: "1973-", "1892-1973", "author.".
+_HEADING_ENDS = frozenset("0123456789-–.)")
 _FULLER_FORM = re.compile(r"\s*\([^)]*\)")
 _NATIONALITY = re.compile(r"^\s*[\[【(（〔][^\]】)）〕]{1,4}[\]】)）〕]\s*")  # "[英] 菲利普·高夫"
 _BY_PREFIX = re.compile(r"^(by|von|de|door|por|par|di|od)\s+", re.I)
@@ -68,8 +70,10 @@ def clean_person_name(raw: str) -> str | None:
     # The relator term and the life dates go first, in that order (RDA prints
     # "Rothfuss, Patrick, 1973- author."): a living author's open range would lose
     # its dash to the strip and leave a bare year behind.
-    name = _ROLE_WORD.sub("", _ROLE_SUFFIX.sub(" ", raw).rstrip())
-    name = _LIFE_DATES.sub("", name.rstrip(" ,;")).strip(" •·*-–—|,;")
+    name = _ROLE_SUFFIX.sub(" ", raw).rstrip()
+    if name[-1:] in _HEADING_ENDS:  # (most names end in a letter: no pattern to run)
+        name = _LIFE_DATES.sub("", _ROLE_WORD.sub("", name).rstrip(" ,;"))
+    name = name.strip(" •·*-–—|,;")
     name = _NATIONALITY.sub("", name)
     # "von Goethe, Johann Wolfgang", "DE LUCA Erri": there the word is the name's own particle
     if "," not in name and _surname_last(name) == name:
