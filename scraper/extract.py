@@ -266,6 +266,9 @@ _EXTENT = re.compile(
 )
 
 
+_TITLE_BY = re.compile(r"^(?P<title>.{2,150}?)\s+(?:by|von|door|por|par|de|di)\s+(?P<names>\S.{1,80})$")
+
+
 def _title_tag_author(title_tag: str, blocks: list[Block], site: Collection[str] = ()) -> Iterator[Candidate]:
     """The author a store prints bare under its heading, named again in the page's <title>.
 
@@ -279,6 +282,9 @@ def _title_tag_author(title_tag: str, blocks: list[Block], site: Collection[str]
     ['GABRIEL GARCIA MARQUEZ']
     >>> list(_title_tag_author("Dune | Books", [Block("Dune", tag="h1", heading=1), Block("Books")]))
     []
+    >>> blocks = [Block("Der Gesang der Flusskrebse", tag="h1", heading=1), Block("Delia Owens")]
+    >>> [c.value for c in _title_tag_author("Der Gesang der Flusskrebse von Delia Owens - Buch | Thalia", blocks)]
+    ['Delia Owens']
     """
     if not title_tag:
         return
@@ -286,7 +292,13 @@ def _title_tag_author(title_tag: str, blocks: list[Block], site: Collection[str]
     if heading is None:
         return
     title = fold(blocks[heading].text)
-    parts = {fold(part) for part in TITLE_SEPARATOR.split(title_tag)} - {title, "", *site}
+    parts = {fold(part) for part in TITLE_SEPARATOR.split(title_tag)}
+    for part in list(parts):
+        # "Der Gesang der Flusskrebse von Delia Owens - Buch | Thalia": the heading, then "by" and the name.
+        by = _TITLE_BY.match(part)
+        if by is not None and by["title"] == title:
+            parts.add(by["names"])
+    parts -= {title, "", *site}
     for block in blocks[heading + 1 : heading + 4]:
         if block.heading or block.label or len(block.text) > 60 or fold(block.text) not in parts:
             continue
@@ -359,7 +371,7 @@ def block_candidates(page: ParsedPage, blocks: list[Block]) -> tuple[list[Candid
             if len(follower.text) <= 60 and not follower.label and not any(c.isdigit() for c in follower.text):
                 out.append(Candidate("author", follower.text, "text"))
             break
-    if html and not any(c.field == "author" for c in out):
+    if html and not any(c.field == "author" for c in out):  # (a translator's line alone names no author)
         site = {fold(b.text) for b in page.blocks if b.chrome and len(b.text) <= 60}
         out.extend(_title_tag_author(page.title_tag, blocks, site))
     if not html:

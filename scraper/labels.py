@@ -370,6 +370,9 @@ DESCRIPTION_LABELS = frozenset(
         "synopsis",
         "description",
         "summary",
+        "abstract",  # library catalogues (WorldCat) label a record's summary so
+        "publisher's summary",
+        "publisher summary",
         "about this book",
         "book description",
         "product description",

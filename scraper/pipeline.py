@@ -182,11 +182,12 @@ _ERROR_HINT = re.compile(
 # What a "not found" page puts in its heading or <title>, in the languages of the
 # phrase rules: asked of the record's title only (see _reject_reason).
 _NOT_FOUND_TITLE = re.compile(
-    r"\b(page not found|(this )?page (does not|doesn't|no longer) exists?|404 (- )?not found|404 error|"
-    r"(error|fehler|erreur|fout) 404|"
-    r"seite (wurde )?nicht gefunden|(diese )?seite gibt es nicht|"
-    r"page (introuvable|non trouvée)|(cette )?page n'existe (pas|plus)|"
-    r"página no encontrada|(la )?página no existe|pagina niet gevonden|(deze )?pagina bestaat niet)",
+    r"\b(?:404 (?:- )?not found|404 error|(?:error|fehler|erreur|fout) 404|"
+    r"page\b.{0,40}\b(?:not found|(?:could not|cannot|can't) be found|(?:does not|doesn't|no longer) exists?)|"
+    r"seite\b.{0,40}\b(?:nicht gefunden|gibt es nicht|existiert nicht)|"
+    r"page\b.{0,40}\b(?:introuvable|non trouvée|n'existe (?:pas|plus))|"
+    r"página\b.{0,40}\b(?:no (?:encontrada|existe|se encuentra|se ha encontrado))|"
+    r"pagina\b.{0,40}\b(?:niet gevonden|bestaat niet|kon niet worden gevonden))",
     re.IGNORECASE,
 )
 

@@ -225,3 +225,21 @@ def test_a_bare_author_line_named_in_the_title_tag(title: str, header: str, line
     book = clean_page(RawPage(uri="p.html", data=html.encode()))
     assert isinstance(book, Book), book
     assert [c.name for c in book.contributors] == authors
+
+
+def test_a_bare_author_named_after_by_in_the_title_tag_beside_a_translator() -> None:
+    # "Title von Author - Buch | Site", the name alone under the heading, and a translator's
+    # line: the translator is no author, and the <title> names the author after "von".
+    from scraper.pipeline import clean_page
+    from scraper.records import Book
+    from scraper.sources import RawPage
+
+    html = (
+        "<title>Der Gesang der Flusskrebse von Delia Owens - Buch | Thalia</title><header>Thalia</header>"
+        "<h1>Der Gesang der Flusskrebse</h1><p><a href='/a'>Delia Owens</a></p>"
+        "<dl><dt>Übersetzer</dt><dd>Ulrike Wasel</dd></dl><h2>Beschreibung</h2><p>Chase Andrews stirbt, und die"
+        " Bewohner der ruhigen Küstenstadt Barkley Cove sind sich einig: Schuld ist das Marschmädchen.</p>"
+    )
+    book = clean_page(RawPage(uri="p.html", data=html.encode()))
+    assert isinstance(book, Book), book
+    assert [(c.name, c.role) for c in book.contributors] == [("Delia Owens", "author"), ("Ulrike Wasel", "translator")]

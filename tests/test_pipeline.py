@@ -110,7 +110,19 @@ OUTCOMES_NOT_FOUND = [
         id="fr-404",
     ),
     pytest.param(
+        f"<h1>Hoppla! Diese Seite konnte leider nicht gefunden werden.</h1><p>{APOLOGY}</p>".encode(),
+        "html",
+        "error_page",
+        id="de-404-worded-otherwise",
+    ),
+    pytest.param(
+        f"<h1>Oups, cette page est introuvable</h1><p>{APOLOGY}</p>".encode(), "html", "error_page", id="fr-404-oups"
+    ),
+    pytest.param(
         b"<h1>Error 404</h1><p>by Jane Author</p><p>" + BLURB + b"</p>", "html", "book", id="a-book-so-titled"
+    ),
+    pytest.param(
+        b"<h1>The Page of the Lost</h1><p>" + BLURB + b"</p>", "html", "book", id="a-page-in-a-title-is-no-404"
     ),
 ]
 

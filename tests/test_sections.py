@@ -111,3 +111,9 @@ def test_a_heading_shaped_like_a_label_stays_a_heading() -> None:
 
     heading = Block("Synopsis: A Novel", tag="h1", heading=1)
     assert pair_labels([heading])[0].label == ""
+
+
+@pytest.mark.parametrize("heading", ["Abstract", "Publisher's Summary"])
+def test_a_catalogue_summary_heading_opens_the_description(heading: str) -> None:
+    sections = _sections(f"Piranesi\n\nAuthor: Susanna Clarke\n\n{heading}\n{SYNOPSIS}\n\nISBN: 9781635575637")
+    assert sections.get("description") == SYNOPSIS
