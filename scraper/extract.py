@@ -20,7 +20,7 @@ from scraper.blocks import Block
 from scraper.bylines import BYLINE, EDITION_BYLINE, ROLE_IN_PARENS, ROLE_WORDS, is_byline
 from scraper.candidates import Candidate, SourceName
 from scraper.labels import DESCRIPTION_LABELS, EXCERPT_LABELS, field_for_label
-from scraper.parse import ParsedPage
+from scraper.parse import ParsedPage, split_label
 from scraper.text_title import TITLE_SEPARATOR, text_title_candidates
 from scraper.values import FIRM_WORD, clean_person_name, find_isbns, is_sentence, parse_date, split_publisher_imprint
 
@@ -307,6 +307,45 @@ def _title_tag_author(title_tag: str, blocks: list[Block], site: Collection[str]
             return
 
 
+_CELL_SPLIT = re.compile(r"\s+[|·•]\s+")
+_PAGE_CELL = re.compile(r"\d[\d,.]*\s*(?:pages|pp\.?|p\.|seiten|s\.|pagina's|páginas)", re.I)
+
+
+def _leading_label(cell: str) -> tuple[str, str] | None:
+    """A cell's opening words when they are a known label and more follows: "Published 4 July 2019"."""
+    words = cell.split()
+    for n in (3, 2, 1):
+        if len(words) > n and field_for_label(" ".join(words[:n])):
+            return " ".join(words[:n]), " ".join(words[n:])
+    return None
+
+
+def _detail_cells(text: str, source: SourceName) -> Iterator[Candidate]:
+    """The fields of a details line of cells, when one cell is an ISBN.
+
+    A publisher's page may print its details as one line ("Published 4 July 2019 |
+    Paperback | 1,040 pages | ISBN 9781910296967"): each cell is read as a label and
+    its value. The ISBN cell is the evidence that the line is the book's details, not
+    a menu ("Author Events | Publisher Services").
+
+    >>> [(c.field, c.value) for c in _detail_cells("Published 4 July 2019 | Paperback | 1,040 pages | ISBN 9781910296967", "dom-label")]
+    [('date', '4 July 2019'), ('pages', '1,040 pages'), ('isbn', '9781910296967')]
+    >>> list(_detail_cells("Author Events | Publisher Services | Contact", "dom-label"))
+    []
+    """
+    cells = _CELL_SPLIT.split(text)
+    if len(cells) < 2 or any(len(cell) > 60 for cell in cells):
+        return
+    splits = [split_label(cell) or _leading_label(cell) for cell in cells]
+    if not any(split and field_for_label(split[0]) == "isbn" for split in splits):
+        return
+    for cell, split in zip(cells, splits, strict=True):
+        if split and field_for_label(split[0]):
+            yield from _label_candidates(Block(cell).labelled(*split), source)
+        elif _PAGE_CELL.fullmatch(cell):
+            yield Candidate("pages", cell, source)
+
+
 def block_candidates(page: ParsedPage, blocks: list[Block]) -> tuple[list[Candidate], dict[str, str]]:
     """Candidates from the cleaned blocks, and the labelled sections' texts by kind."""
     html = page.kind == "html"
@@ -348,6 +387,8 @@ def block_candidates(page: ParsedPage, blocks: list[Block]) -> tuple[list[Candid
             ):
                 out.append(Candidate("date", follower.text, label_source))
             continue
+        if " | " in block.text and len(block.text) <= 300:
+            out.extend(_detail_cells(block.text, label_source))
         if "cm" in block.text and len(block.text) <= 120:
             extent = _EXTENT.search(block.text)
             if extent is not None:

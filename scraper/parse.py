@@ -835,14 +835,14 @@ _MAX_LABEL_WORDS = 5
 
 # "ISBN 9781910877586", "EAN 978-…": identifier labels are often printed without a colon.
 _IDENTIFIER_LINE = re.compile(
-    r"^\s*((?:e-?)?ISBN(?:[- ]?1[03])?|EAN(?:/ISBN)?|GTIN)\s+([\dXx][\d\-Xx ]{8,20})\s*$", re.I
+    r"^\s*((?:e-?book\s+)?(?:e-?)?ISBN(?:[- ]?1[03])?|EAN(?:/ISBN)?|GTIN)\s+([\dXx][\d\-Xx ]{8,20})\s*$", re.I
 )
 
 
 _IDENTIFIER_FIRST = frozenset("eEiIgG")
 
 
-def _split_label(text: str) -> tuple[str, str] | None:
+def split_label(text: str) -> tuple[str, str] | None:
     # The identifier pattern is tried only where it can start (e, E, i, I, g, G or a
     # space): most blocks fail on their first character, without a regex call.
     identifier = _IDENTIFIER_LINE.match(text) if text[:1] in _IDENTIFIER_FIRST or text[:1].isspace() else None
@@ -914,7 +914,7 @@ def pair_labels(blocks: list[Block]) -> list[Block]:
         # split: most blocks are passed over here without a call.)
         first = text[:1]
         if ":" in text or "：" in text or first in _IDENTIFIER_FIRST or first.isspace():
-            split = _split_label(text)
+            split = split_label(text)
             # Only a known label pairs inside one block: "Title: Subtitle" and
             # "Note: a sentence" have the same shape as "Label: value".
             if split is not None and (

@@ -65,3 +65,29 @@ def test_a_physical_description_gives_pages_and_is_no_synopsis(line: str) -> Non
     assert book.pages in {275, 662}
     assert book.description == synopsis
     assert book.contributors[0].name == "Patrick Rothfuss"
+
+
+def test_a_details_line_of_cells_is_read_cell_by_cell() -> None:
+    # A publisher's page prints its details as one line of cells, and the e-book's ISBN
+    # after a <br> with a format word before the label.
+    html = (
+        "<h1>Ducks, Newburyport</h1><p>by Lucy Ellmann</p><p>Latest observations from an Ohio kitchen: the"
+        " fact that you were born in Newburyport, Massachusetts, when your parents lived in Hinsdale.</p>"
+        "<p>Published 4 July 2019 | Paperback | 1,040 pages | ISBN 9781910296967<br>Ebook ISBN 9781910296998</p>"
+    )
+    book = clean_page(RawPage(uri="ducks.html", data=html.encode()))
+    assert isinstance(book, Book), book
+    assert book.isbns == ("9781910296967", "9781910296998")
+    assert book.published == "2019-07-04"
+    assert book.pages == 1040
+
+
+def test_a_menu_of_cells_names_no_field() -> None:
+    html = (
+        "<h1>Ducks, Newburyport</h1><p>by Lucy Ellmann</p><p>Author Events | Publisher Services | Contact</p>"
+        "<p>Latest observations from an Ohio kitchen: the fact that you were born in Newburyport.</p>"
+    )
+    book = clean_page(RawPage(uri="ducks.html", data=html.encode()))
+    assert isinstance(book, Book), book
+    assert book.publisher is None
+    assert [c.name for c in book.contributors] == ["Lucy Ellmann"]
