@@ -346,6 +346,53 @@ def _detail_cells(text: str, source: SourceName) -> Iterator[Candidate]:
             yield Candidate("pages", cell, source)
 
 
+# "Label: " inside a run of text: one to three words, the first capitalised, and the
+# colon right after them (an ISBD " : " between place and publisher is no label).
+_RUN_LABEL = re.compile(r"(?:^|(?<=\s))([A-Z][^\s:]*(?: [^\s:]+){0,3}):(?=\s)")
+
+
+def _run_on_labels(text: str, source: SourceName) -> Iterator[Candidate]:
+    """The fields of a record whose "Label: value" rows ran together into one block.
+
+    A catalogue's rows can be spans that only its style sheet sets on lines of their
+    own (Koha's ``results_summary``): the text then holds several labels in a row. At
+    each colon the longest of the words before it that is a known label starts a
+    field (else they all start an unknown one), and its value runs to the next.
+    Read only where three labels or more stand in the text and two are known.
+
+    >>> run = ("Material type: Text Edition: First paperback edition. Publisher: Minneapolis : "
+    ...        "Milkweed Editions, 2015 Description: x, 390 pages ; 23 cm ISBN: 9781571313560")
+    >>> [(c.field, c.value) for c in _run_on_labels(run, "dom-label")]
+    [('edition', 'First paperback edition.'), ('publisher', 'Minneapolis : Milkweed Editions, 2015'), ('pages', '390'), ('isbn', '9781571313560')]
+    """
+    starts: list[tuple[int, int, str]] = []  # (label start, value start, label)
+    for match in _RUN_LABEL.finditer(text):  # (one to four words before each colon)
+        words = match.group(1).split(" ")
+        tails = [" ".join(words[-n:]) for n in range(len(words), 0, -1)]
+        known = next((t for t in tails if field_for_label(t) or _section_kind(Block(t))), None)
+        label = known or match.group(1)
+        starts.append((match.end(1) - len(label), match.end() + 1, label))
+    if len(starts) < 3 or sum(1 for *_, label in starts if field_for_label(label)) < 2:
+        return
+    for k, (_, value_at, label) in enumerate(starts):
+        end = starts[k + 1][0] if k + 1 < len(starts) else len(text)
+        value = text[value_at:end].strip()
+        if value and field_for_label(label):
+            yield from _label_candidates(Block(f"{label}: {value}").labelled(label, value), source)
+        elif value and "cm" in value and (extent := _EXTENT.search(value)) is not None:
+            yield Candidate("pages", extent.group(1), source)  # "Description: x, 390 pages ; 23 cm"
+        elif value and (kind := _section_kind(Block(label))) is not None and _is_prose(Block(value)):
+            yield Candidate(kind, value, source)  # "Summary: ...": the caller takes it as the section
+
+
+def _is_label_run(text: str) -> bool:
+    """True when ``text`` is a record's rows run together (see ``_run_on_labels``), not prose."""
+    if text.count(": ") < 3:
+        return False
+    known = sum(1 for match in _RUN_LABEL.finditer(text) if field_for_label(match.group(1).split(" ")[-1]))
+    return known >= 2
+
+
 def block_candidates(page: ParsedPage, blocks: list[Block]) -> tuple[list[Candidate], dict[str, str]]:
     """Candidates from the cleaned blocks, and the labelled sections' texts by kind."""
     html = page.kind == "html"
@@ -387,6 +434,12 @@ def block_candidates(page: ParsedPage, blocks: list[Block]) -> tuple[list[Candid
             ):
                 out.append(Candidate("date", follower.text, label_source))
             continue
+        if 60 <= len(block.text) <= 5000 and block.text.count(": ") >= 3:
+            for cand in _run_on_labels(block.text, label_source):
+                if cand.field in {"description", "excerpt"}:
+                    sections.setdefault(cand.field, cand.value)
+                else:
+                    out.append(cand)
         if " | " in block.text and len(block.text) <= 300:
             out.extend(_detail_cells(block.text, label_source))
         if "cm" in block.text and len(block.text) <= 120:
@@ -528,6 +581,7 @@ def _is_prose(block: Block) -> bool:
         )
         # (the searches last, and only where what they need is in the text: they try every position)
         and not (("://" in text or "www." in text.lower()) and _WEB_ADDRESS.search(text))
+        and not _is_label_run(text)
         and not (any(sign in text for sign in _CURRENCY_SIGNS) and _PRICE.search(text))
     )
 

@@ -91,3 +91,33 @@ def test_a_menu_of_cells_names_no_field() -> None:
     assert isinstance(book, Book), book
     assert book.publisher is None
     assert [c.name for c in book.contributors] == ["Lucy Ellmann"]
+
+
+def test_a_record_whose_rows_ran_together_is_read_row_by_row() -> None:
+    # Koha prints each row as a span its style sheet sets on a line of its own: without
+    # the style sheet the rows run together into one block (the template's line breaks between them).
+    row = '<span class="results_summary"><span class="label">{}: </span>{}</span>'
+    rows = [
+        ("Material type", "Text"),
+        ("Edition", "First paperback edition."),
+        ("Publisher", "Minneapolis, Minnesota : Milkweed Editions, 2015"),
+        ("Description", "x, 390 pages : illustrations ; 23 cm"),
+        ("Content type", "text"),
+        ("ISBN", "9781571313560; 1571313567"),
+        (
+            "Summary",
+            '"As a botanist, Robin Wall Kimmerer has been trained to ask questions of nature with the tools of'
+            ' science."--Provided by publisher.',
+        ),
+        ("Tags from this library", "No tags from this library for this title."),
+    ]
+    html = (
+        "<h1>Braiding sweetgrass / Robin Wall Kimmerer.</h1><div>" + "\n".join(row.format(*r) for r in rows) + "</div>"
+    )
+    book = clean_page(RawPage(uri="koha.html", data=html.encode()))
+    assert isinstance(book, Book), book
+    assert book.isbns == ("9781571313560",)
+    assert (book.publisher, book.published, book.pages) == ("Milkweed Editions", "2015", 390)
+    assert book.description is not None and book.description.startswith('"As a botanist')
+    assert "Tags from this library" not in book.description
+    assert "Material type" not in book.description
