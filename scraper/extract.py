@@ -434,17 +434,17 @@ def block_candidates(page: ParsedPage, blocks: list[Block]) -> tuple[list[Candid
             ):
                 out.append(Candidate("date", follower.text, label_source))
             continue
-        if 60 <= len(block.text) <= 5000 and block.text.count(": ") >= 3:
-            for cand in _run_on_labels(block.text, label_source):
-                if cand.field in {"description", "excerpt"}:
-                    sections.setdefault(cand.field, cand.value)
-                else:
-                    out.append(cand)
-        if " | " in block.text and len(block.text) <= 300:
-            out.extend(_detail_cells(block.text, label_source))
-        if "cm" in block.text and len(block.text) <= 120:
-            extent = _EXTENT.search(block.text)
-            if extent is not None:
+        text, size = block.text, len(block.text)
+        if size >= 10:  # (rows run together, a line of cells, a physical description: none is shorter)
+            if 60 <= size <= 5000 and text.count(": ") >= 3:
+                for cand in _run_on_labels(text, label_source):
+                    if cand.field in {"description", "excerpt"}:
+                        sections.setdefault(cand.field, cand.value)
+                    else:
+                        out.append(cand)
+            if size <= 300 and " | " in text:
+                out.extend(_detail_cells(text, label_source))
+            if size <= 120 and "cm" in text and (extent := _EXTENT.search(text)) is not None:
                 out.append(Candidate("pages", extent.group(1), "text"))
         if html and block.heading == 1 and len(block.text) < 300:
             # Pages have several h1s (a widget's, the product's): each is a
