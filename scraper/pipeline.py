@@ -183,9 +183,9 @@ _ERROR_HINT = re.compile(
 # phrase rules: asked of the record's title only (see _reject_reason).
 _NOT_FOUND_TITLE = re.compile(
     r"\b(?:404 (?:- )?not found|404 error|(?:error|fehler|erreur|fout) 404|"
-    r"page\b.{0,40}\b(?:not found|(?:could not|cannot|can't) be found|(?:does not|doesn't|no longer) exists?)|"
+    r"page\b.{0,40}\b(?:not found|(?:could not|cannot|can['’]t) be found|(?:does not|doesn['’]t|no longer) exists?)|"
     r"seite\b.{0,40}\b(?:nicht gefunden|gibt es nicht|existiert nicht)|"
-    r"page\b.{0,40}\b(?:introuvable|non trouvée|n'existe (?:pas|plus))|"
+    r"page\b.{0,40}\b(?:introuvable|non trouvée|n['’]existe (?:pas|plus))|"
     r"página\b.{0,40}\b(?:no (?:encontrada|existe|se encuentra|se ha encontrado))|"
     r"pagina\b.{0,40}\b(?:niet gevonden|bestaat niet|kon niet worden gevonden))",
     re.IGNORECASE,
@@ -246,11 +246,16 @@ def _reject_reason(
     if linked_headings >= 5 and not (fused.isbns or structured.is_book_page or has_text):
         return "not_a_detail_page", f"{linked_headings} linked item headings and no single book's details"
     # Fewer results, each card with a blurb: the only text the page has is one
-    # result's blurb, and nothing (no ISBN, person or structured data) names one book.
-    if not (fused.isbns or structured.is_book_page or fused.people):  # (the layout is read only then)
+    # result's blurb (or none), and nothing (no ISBN, person, publisher, date, page
+    # count, series or structured data) names one book.
+    details = ("publisher", "published", "pages", "series")
+    if not (
+        fused.isbns or structured.is_book_page or fused.people or any(fused.values.get(name) for name in details)
+    ):  # (the layout is read only then)
         layout = [b for b in (blocks if page_blocks is None else page_blocks) if not b.chrome]
         cards, card = _item_cards(layout)
-        if cards >= 3 and (not has_text or _in_card(layout, text, card)):
+        # (A card is a classed element, "li.product": a bare "div" holds a page's own sections too.)
+        if cards >= 3 and "." in card and (not has_text or _in_card(layout, text, card)):
             return "not_a_detail_page", f"{cards} items in one repeated layout, each linked to its own page"
     # The error message may have been cut as part of a dialog or alert by a DOM
     # cue, so the removed text is searched, not matched whole. This only names
@@ -273,7 +278,6 @@ def _reject_reason(
     # book) is a page about something else: a search or series listing, a site's
     # home page. Its title is a heading, not a book's. So is a site's name over its
     # own pitch (a bare heading over a paragraph is still a book: "<h1>Mort</h1><p>...").
-    details = ("publisher", "published", "pages", "series")
     if not (
         fused.people
         or fused.isbns

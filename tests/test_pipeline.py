@@ -84,6 +84,25 @@ OUTCOMES_LISTINGS = [
     pytest.param(
         MORT + b"<h2>More like this</h2><ul>" + _cards(3) + b"</ul>", "html", "book", id="detail-page-with-cards"
     ),
+    # Bugs caught (review): a detail page with no byline beside related books' headings.
+    # Its description sits in a plain <div>, as the headings do: a classless element is no card.
+    pytest.param(
+        b"<h1>Mort</h1><div><p>Publisher: Gollancz</p></div><h2>Synopsis</h2><div><p>"
+        + BLURB
+        + b"</p></div>"
+        + b"".join(b"<div><h3><a href=/b/%d>Other book %d</a></h3></div>" % (i, i) for i in range(3)),
+        "html",
+        "book",
+        id="classless-divs-are-no-cards",
+    ),
+    # Its record details name one book, though it has no description.
+    pytest.param(
+        b"<h1>Mort</h1><dl><dt>Publisher</dt><dd>Gollancz</dd><dt>Pages</dt><dd>288</dd></dl>"
+        b"<h2>You may also like</h2><ul>" + _cards(3) + b"</ul>",
+        "html",
+        "book",
+        id="record-details-beside-cards",
+    ),
 ]
 
 # A "not found" page apologises in a paragraph long enough to pass for a synopsis;
@@ -123,6 +142,13 @@ OUTCOMES_NOT_FOUND = [
     ),
     pytest.param(
         b"<h1>The Page of the Lost</h1><p>" + BLURB + b"</p>", "html", "book", id="a-page-in-a-title-is-no-404"
+    ),
+    # a typographic apostrophe, as most sites print it
+    pytest.param(
+        f"<h1>Cette page n’existe pas</h1><p>{APOLOGY}</p>".encode(), "html", "error_page", id="fr-404-apostrophe"
+    ),
+    pytest.param(
+        f"<h1>This page doesn’t exist</h1><p>{APOLOGY}</p>".encode(), "html", "error_page", id="en-404-apostrophe"
     ),
 ]
 
