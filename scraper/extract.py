@@ -266,6 +266,18 @@ _EXTENT = re.compile(
 )
 
 
+_TITLE_PIECES = re.compile(f"({TITLE_SEPARATOR.pattern})")
+# A person's name as a store prints it: two to four capitalised words (or all capitals),
+# with the particles names have; no digits, no lower-case word ("A Brief History of ...").
+_NAME_SHAPE = re.compile(
+    r"[^\W\d_][\w.'’-]*(?:\s+(?:(?:de|del|la|le|van|von|der|den|da|di|du|dos|ter|ten|y|e)\s+)*[^\W\d_a-z][\w.'’-]*){1,3}"
+)
+# Words in an imprint's, a genre's or a series' name printed where a store prints its author.
+_NOT_A_PERSON = re.compile(
+    r"\b(?:house|comics|paperbacks?|hardbacks?|fiction|non-?fiction|fantasy|novels?|poetry|classics|chronicles|"
+    r"series|collection|trilogy|saga|library|bestsellers?)\b",
+    re.I,
+)
 _TITLE_BY = re.compile(r"^(?P<title>.{2,150}?)\s+(?:by|von|door|por|par|de|di)\s+(?P<names>\S.{1,80})$")
 
 
@@ -285,6 +297,12 @@ def _title_tag_author(title_tag: str, blocks: list[Block], site: Collection[str]
     >>> blocks = [Block("Der Gesang der Flusskrebse", tag="h1", heading=1), Block("Delia Owens")]
     >>> [c.value for c in _title_tag_author("Der Gesang der Flusskrebse von Delia Owens - Buch | Thalia", blocks)]
     ['Delia Owens']
+
+    A subtitle line is no author, though the <title> names it too:
+
+    >>> blocks = [Block("Sapiens", tag="h1", heading=1), Block("A Brief History of Humankind")]
+    >>> list(_title_tag_author("Sapiens: A Brief History of Humankind | Foyles", blocks))
+    []
     """
     if not title_tag:
         return
@@ -292,18 +310,29 @@ def _title_tag_author(title_tag: str, blocks: list[Block], site: Collection[str]
     if heading is None:
         return
     title = fold(blocks[heading].text)
-    parts = {fold(part) for part in TITLE_SEPARATOR.split(title_tag)}
-    for part in list(parts):
-        # "Der Gesang der Flusskrebse von Delia Owens - Buch | Thalia": the heading, then "by" and the name.
+    # The part right after the heading's, past a "|" or a dash (after a colon it is the
+    # subtitle), or the names after "by" in the heading's own part.
+    pieces = _TITLE_PIECES.split(title_tag)  # part, separator, part, ...
+    names: set[str] = set()
+    for k in range(0, len(pieces), 2):
+        part = fold(pieces[k])
         by = _TITLE_BY.match(part)
         if by is not None and by["title"] == title:
-            parts.add(by["names"])
-    parts -= {title, "", *site}
+            names.add(by["names"])
+        if part == title and k + 2 < len(pieces) and not any(c in pieces[k + 1] for c in ":："):
+            names.add(fold(pieces[k + 2]))
+    names -= {title, "", *site}
     for block in blocks[heading + 1 : heading + 4]:
-        if block.heading or block.label or len(block.text) > 60 or fold(block.text) not in parts:
+        text = block.text.strip()
+        if block.heading or block.label or len(text) > 60 or fold(text) not in names:
             continue
-        if clean_person_name(block.text) is not None and not FIRM_WORD.search(block.text) and " " in block.text.strip():
-            yield Candidate("author", block.text, "text")
+        if (
+            _NAME_SHAPE.fullmatch(text)
+            and not FIRM_WORD.search(text)
+            and not _NOT_A_PERSON.search(text)
+            and clean_person_name(text) is not None
+        ):
+            yield Candidate("author", text, "text")
             return
 
 
@@ -346,7 +375,7 @@ def _detail_cells(text: str, source: SourceName) -> Iterator[Candidate]:
             yield Candidate("pages", cell, source)
 
 
-# "Label: " inside a run of text: one to three words, the first capitalised, and the
+# "Label: " inside a run of text: one to four words, the first capitalised, and the
 # colon right after them (an ISBD " : " between place and publisher is no label).
 _RUN_LABEL = re.compile(r"(?:^|(?<=\s))([A-Z][^\s:]*(?: [^\s:]+){0,3}):(?=\s)")
 

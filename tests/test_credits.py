@@ -214,6 +214,11 @@ _BARE = (
         ("CIEN AÑOS DE SOLEDAD | Casa del Libro", "Casa del Libro", "Casa del Libro", []),
         # a line the <title> does not name is no author
         ("CIEN AÑOS DE SOLEDAD | Casa del Libro", "Casa del Libro", "GABRIEL GARCIA MARQUEZ", []),
+        # Bugs caught (review): a subtitle, an imprint, a series or a genre under the heading
+        ("CIEN AÑOS DE SOLEDAD: Una Novela Total | Foyles", "Foyles", "Una Novela Total", []),
+        ("CIEN AÑOS DE SOLEDAD | Penguin Random House | Foyles", "Foyles", "Penguin Random House", []),
+        ("CIEN AÑOS DE SOLEDAD | Macondo Chronicles | Foyles", "Foyles", "Macondo Chronicles", []),
+        ("CIEN AÑOS DE SOLEDAD | Science Fiction | Foyles", "Foyles", "Science Fiction", []),
     ],
 )
 def test_a_bare_author_line_named_in_the_title_tag(title: str, header: str, line: str, authors: list[str]) -> None:
