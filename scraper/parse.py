@@ -883,6 +883,21 @@ def _is_other_label(pending: str, text: str) -> bool:
 
 _DETAIL_LABELS = frozenset({"format", "edition"})
 _MIN_SECTION_TEXT = 40  # a section's text on its label's line is a sentence or more
+_SENTENCE_ENDS = (".", "!", "?", "…", "。", "！", "？", '"', "”", "»", "’")
+
+
+def _is_section_text(value: str) -> bool:
+    """True when the text after a section's label on its line is a sentence or more.
+
+    Not a library's physical description under "Description:", however long.
+
+    >>> _is_section_text("Sethe, an escaped slave, is haunted by the ghost of her baby girl.")
+    True
+    >>> _is_section_text("xvi, 424 pages : illustrations (some color), maps ; 24 cm")
+    False
+    """
+    value = value.rstrip()
+    return len(value) >= _MIN_SECTION_TEXT and (len(value) >= 200 or value.endswith(_SENTENCE_ENDS))
 
 
 def pair_labels(blocks: list[Block]) -> list[Block]:
@@ -919,7 +934,7 @@ def pair_labels(blocks: list[Block]) -> list[Block]:
             # "Note: a sentence" have the same shape as "Label: value".
             if split is not None and (
                 field_for_label(split[0])
-                or (not block.heading and len(split[1]) >= _MIN_SECTION_TEXT and _is_section_label(split[0]))
+                or (not block.heading and _is_section_text(split[1]) and _is_section_label(split[0]))
             ):
                 # (A section's label with its text: "Summary: Sethe, an escaped slave...";
                 # not a library's "Description: 275 pages ; 25 cm", its physical description.)

@@ -44,6 +44,7 @@ _LIFE_DATES = re.compile(
 )
 # How a library heading's dates or RDA relator end: "1973-", "1892-1973", "author.".
 _HEADING_ENDS = frozenset("0123456789-–.)")
+_RELATORS = ("author", "autor", "auteur", "editor", "translator", "illustrator")
 _FULLER_FORM = re.compile(r"\s*\([^)]*\)")
 _NATIONALITY = re.compile(r"^\s*[\[【(（〔][^\]】)）〕]{1,4}[\]】)）〕]\s*")  # "[英] 菲利普·高夫"
 _BY_PREFIX = re.compile(r"^(by|von|de|door|por|par|di|od)\s+", re.I)
@@ -71,7 +72,7 @@ def clean_person_name(raw: str) -> str | None:
     # "Rothfuss, Patrick, 1973- author."): a living author's open range would lose
     # its dash to the strip and leave a bare year behind.
     name = _ROLE_SUFFIX.sub(" ", raw).rstrip()
-    if name[-1:] in _HEADING_ENDS:  # (most names end in a letter: no pattern to run)
+    if name[-1:] in _HEADING_ENDS or name[-12:].lower().endswith(_RELATORS):  # (else no pattern to run)
         name = _LIFE_DATES.sub("", _ROLE_WORD.sub("", name).rstrip(" ,;"))
     name = name.strip(" •·*-–—|,;")
     name = _NATIONALITY.sub("", name)
@@ -293,6 +294,7 @@ _CJK_DATE = re.compile(r"(\d{4})\s*[年/.-]\s*(\d{1,2})?\s*月?(?:\s*(\d{1,2})\s
 _EPOCH_MS = re.compile(r"^\d{12,13}$")
 _DAY_MONTH_YEAR = re.compile(r"^(\d{1,2})([./-])(\d{1,2})\2(\d{4})$")
 _YEAR_MONTH_DAY = re.compile(r"^(\d{4})([./])(\d{1,2})\2(\d{1,2})$")
+_NUMERIC_DATE_IN = re.compile(r"(?<![\d./-])(\d{1,2}([./-])\d{1,2}\2\d{4}|\d{4}([./])\d{1,2}\3\d{1,2})(?![\d./-])")
 
 
 def _numeric_date(text: str) -> str | None:
@@ -302,8 +304,8 @@ def _numeric_date(text: str) -> str | None:
     French...); with slashes or dashes a number past 12 is the day, and where
     both could be months ("10/04/2022": 4 October or 10 April) only the year is sure.
 
-    >>> [_numeric_date(s) for s in ["24.10.2022", "10/24/2022", "24/10/2022", "10/04/2022", "2022/10/24", "31.02.2022"]]
-    ['2022-10-24', '2022-10-24', '2022-10-24', '2022', '2022-10-24', '2022']
+    >>> [_numeric_date(s) for s in ["24.10.2022", "10/24/2022", "24/10/2022", "10/04/2022", "05/05/2007", "2022/10/24"]]
+    ['2022-10-24', '2022-10-24', '2022-10-24', '2022', '2007-05-05', '2022-10-24']
     """
     ymd = _YEAR_MONTH_DAY.match(text)
     if ymd:
@@ -313,7 +315,7 @@ def _numeric_date(text: str) -> str | None:
     if dmy is None:
         return None
     first, separator, second, year = int(dmy.group(1)), dmy.group(2), int(dmy.group(3)), dmy.group(4)
-    if separator == "." or first > 12:
+    if separator == "." or first > 12 or first == second:
         day, month = first, second
     elif second > 12:
         month, day = first, second
@@ -354,8 +356,9 @@ def _parse_date_raw(raw: str) -> str | None:
                 return _valid(f"{year}-{int(month):02d}-{int(day):02d}") or f"{year}-{int(month):02d}"
             return f"{year}-{int(month):02d}"
         return year
-    if text[:1].isdigit() and text[-1:].isdigit():
-        numeric = _numeric_date(text)
+    numeric_at = _NUMERIC_DATE_IN.search(text) if "." in text or "/" in text or "-" in text else None
+    if numeric_at is not None:  # the whole value, or inside it: "05.06.2007 Taschenbuch"
+        numeric = _numeric_date(numeric_at.group(1))
         if numeric is not None:
             return numeric
     cjk = _CJK_DATE.search(text)
@@ -579,7 +582,8 @@ def parse_pages(raw: str) -> int | None:
 
 _IMPRINT = re.compile(r"^\s*(?:[^:;]{2,40}?\s*:\s*)?(?P<pub>[^,:;()\[\]]+?)\s*(?:,\s*\[?(?P<year>c?\d{4})\]?)?\.?\s*$")
 _TRAILING_DETAILS = re.compile(r"\s*[;(].*$")
-_TRAILING_YEAR = re.compile(r",\s*\[?(c?\d{4})\]?\.?\s*$")
+_FIRST_YEAR = re.compile(r",\s*\[?(c?\d{4})\]?\.?(?=\s*(?:,|$))")
+_LEADING_PLACE = re.compile(r"^[^:;,]{2,40}?\s+:\s+")
 
 
 def split_publisher_imprint(raw: str) -> tuple[str | None, str | None]:
@@ -611,7 +615,8 @@ def split_publisher_imprint(raw: str) -> tuple[str | None, str | None]:
     else:
         # A name with commas ("Little, Brown and Company, 1990"; "Alfred A. Knopf, New York,
         # 1987"): the year still ends it, and the rest stays whole (a comma may be the name's).
-        year = _TRAILING_YEAR.search(text)
+        text = _LEADING_PLACE.sub("", text)  # "New York : Little, Brown and Company, 1990"
+        year = _FIRST_YEAR.search(text)  # ("..., 1990, c1989": the edition's year comes first)
         if year:
             publisher = text[: year.start()]
             date = date or year.group(1)

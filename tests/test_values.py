@@ -68,6 +68,11 @@ DATES = [
     ("2026.02.03", "2026-02-03"),
     ("31.02.2022", "2022"),  # no such day
     ("10.24.2022", "2022"),  # dots are day first: no month 24
+    # Bugs caught (review): a numeric date inside a value was left to dateutil, which reads
+    # month first; the same number twice is no ambiguity
+    ("05.06.2007 Taschenbuch", "2007-06-05"),
+    ("Erscheinungsdatum: 01.02.2022", "2022-02-01"),
+    ("05/05/2007", "2007-05-05"),
 ]
 
 # Bugs caught: years no printed book can have once passed as dates, and the
@@ -135,6 +140,9 @@ NAMES_BUGS_CAUGHT = [
     pytest.param("Atwood, Margaret, author.", "Margaret Atwood", id="rda-relator"),
     pytest.param("Atwood, Margaret, 1939-, author.", "Margaret Atwood", id="open-life-dates-rda-relator"),
     pytest.param("Rothfuss, Patrick, 1973- author.", "Patrick Rothfuss", id="open-life-dates-rda-relator-no-comma"),
+    # (review) a relator with no full stop after it
+    pytest.param("Rothfuss, Patrick, 1973- author", "Patrick Rothfuss", id="relator-without-stop"),
+    pytest.param("Christie, Agatha, 1890-1976, author", "Agatha Christie", id="closed-dates-relator-without-stop"),
 ]
 
 
@@ -183,6 +191,9 @@ IMPRINTS = [
     ("Alfred A. Knopf, New York, 1987", ("Alfred A. Knopf, New York", "1987")),
     ("Little, Brown and Company, [c1990].", ("Little, Brown and Company", "c1990")),
     ("Little, Brown and Company", ("Little, Brown and Company", None)),
+    # (review) a place before it, and a copyright year after the edition's
+    ("New York : Little, Brown and Company, 1990", ("Little, Brown and Company", "1990")),
+    ("Little, Brown and Company, 1990, c1989", ("Little, Brown and Company", "1990")),
     # empty and junk
     ("", (None, None)),
     (" , ; ", (None, None)),
