@@ -414,6 +414,20 @@ def _run_on_labels(text: str, source: SourceName) -> Iterator[Candidate]:
             yield Candidate(kind, value, source)  # "Summary: ...": the caller takes it as the section
 
 
+_LIST_TAGS = frozenset({"li", "dd", "dt", "td", "th", "tr", "option"})
+
+
+def _in_a_list(block: Block) -> bool:
+    """True when ``block`` is an item or cell of a list or table (other editions, results):
+    its rows are the item's, not the book's.
+
+    >>> rows = "Featured Edition ISBN 10: 0571200737 ISBN 13: 9780571200733 Publisher: Faber & Faber, 1999"
+    >>> _in_a_list(Block(rows, tag="li")), _in_a_list(Block(rows, tag="div"))
+    (True, False)
+    """
+    return block.tag in _LIST_TAGS
+
+
 def _is_label_run(text: str) -> bool:
     """True when ``text`` is a record's rows run together (see ``_run_on_labels``), not prose."""
     if text.count(": ") < 3:
@@ -465,13 +479,13 @@ def block_candidates(page: ParsedPage, blocks: list[Block]) -> tuple[list[Candid
             continue
         text, size = block.text, len(block.text)
         if size >= 10:  # (rows run together, a line of cells, a physical description: none is shorter)
-            if 60 <= size <= 5000 and text.count(": ") >= 3:
+            if 60 <= size <= 5000 and text.count(": ") >= 3 and not _in_a_list(block):
                 for cand in _run_on_labels(text, label_source):
                     if cand.field in {"description", "excerpt"}:
                         sections.setdefault(cand.field, cand.value)
                     else:
                         out.append(cand)
-            if size <= 300 and " | " in text:
+            if size <= 300 and " | " in text and not _in_a_list(block):
                 out.extend(_detail_cells(text, label_source))
             if size <= 120 and "cm" in text and (extent := _EXTENT.search(text)) is not None:
                 out.append(Candidate("pages", extent.group(1), "text"))

@@ -123,3 +123,17 @@ def test_a_record_whose_rows_ran_together_is_read_row_by_row() -> None:
     assert book.description is not None and book.description.startswith('"As a botanist')
     assert "Tags from this library" not in book.description
     assert "Material type" not in book.description
+
+
+def test_other_editions_listed_with_their_rows_lend_the_book_nothing() -> None:
+    # (Caught by a QA pass) each listed edition prints its rows on one line, as a run-together
+    # record or a line of cells would: they are that edition's, not the book's.
+    html = (
+        "<h1>The Remains of the Day</h1><p>by Kazuo Ishiguro</p><p>ISBN: 9780571154913</p>"
+        "<h2>Other editions</h2><ul>"
+        "<li><a href=/a>Featured Edition</a> ISBN 10: 0571200737 ISBN 13: 9780571200733 Publisher: Faber, 1999</li>"
+        "<li>Softcover | Vintage | 1990 | ISBN 9780679731726</li></ul>"
+    )
+    book = clean_page(RawPage(uri="remains.html", data=html.encode()))
+    assert isinstance(book, Book), book
+    assert book.isbns == ("9780571154913",)
