@@ -487,7 +487,7 @@ def block_candidates(page: ParsedPage, blocks: list[Block]) -> tuple[list[Candid
                         out.append(cand)
             if size <= 300 and " | " in text and not _in_a_list(block):
                 out.extend(_detail_cells(text, label_source))
-            if size <= 120 and "cm" in text and (extent := _EXTENT.search(text)) is not None:
+            if size <= 120 and "cm" in text and not _in_a_list(block) and (extent := _EXTENT.search(text)):
                 out.append(Candidate("pages", extent.group(1), "text"))
         if html and block.heading == 1 and len(block.text) < 300:
             # Pages have several h1s (a widget's, the product's): each is a
