@@ -414,12 +414,12 @@ def _run_on_labels(text: str, source: SourceName) -> Iterator[Candidate]:
             yield Candidate(kind, value, source)  # "Summary: ...": the caller takes it as the section
 
 
-_LIST_TAGS = frozenset({"li", "dd", "dt", "td", "th", "tr", "option"})
+_LIST_TAGS = frozenset({"li", "option"})  # (a <dd> or <td> holds the record's own details too)
 
 
 def _in_a_list(block: Block) -> bool:
-    """True when ``block`` is an item or cell of a list or table (other editions, results):
-    its rows are the item's, not the book's.
+    """True when ``block`` is an item of a list (other editions, results): its rows are
+    the item's, not the book's.
 
     >>> rows = "Featured Edition ISBN 10: 0571200737 ISBN 13: 9780571200733 Publisher: Faber & Faber, 1999"
     >>> _in_a_list(Block(rows, tag="li")), _in_a_list(Block(rows, tag="div"))

@@ -137,3 +137,14 @@ def test_other_editions_listed_with_their_rows_lend_the_book_nothing() -> None:
     book = clean_page(RawPage(uri="remains.html", data=html.encode()))
     assert isinstance(book, Book), book
     assert book.isbns == ("9780571154913",)
+
+
+def test_a_physical_description_in_a_definition_list_gives_pages() -> None:
+    # WorldCat's details are a <dl>: its <dd> is the record's own value, not a list's item.
+    html = (
+        "<h1>Beloved</h1><p>by Toni Morrison</p><dl><dt>ISBN:</dt><dd>9780394535975</dd>"
+        "<dt>Description:</dt><dd>275 pages ; 25 cm</dd></dl>"
+    )
+    book = clean_page(RawPage(uri="beloved.html", data=html.encode()))
+    assert isinstance(book, Book), book
+    assert book.pages == 275
