@@ -133,6 +133,10 @@ def clean_title(text: str) -> str:
     'Leviathan Wakes'
     >>> clean_title("Ember Protocol [EPUB, PDF, MOBI]"), clean_title("Mastering PDF (Portable Document Format)")
     ('Ember Protocol', 'Mastering PDF (Portable Document Format)')
+    >>> clean_title("L'anomalie - Prix Goncourt 2020"), clean_title("Milkman (Winner of the Man Booker Prize 2018)")
+    ("L'anomalie", 'Milkman')
+    >>> clean_title("The Prize"), clean_title("Prix Goncourt - histoire d'un prix")
+    ('The Prize', "Prix Goncourt - histoire d'un prix")
     """
     # Each pattern is tried at every position of every candidate, so each runs
     # only where a quick test of what it needs passes: a "/", a closing bracket
@@ -148,9 +152,22 @@ def clean_title(text: str) -> str:
             text = _EDITION_STATEMENT.sub("", text)
         if _BINDING_WORD.search(text):
             text = _EDITION_SUFFIX.sub("", text)
+        if _AWARD_WORD.search(text):
+            text = _AWARD_SUFFIX.sub("", text)
         text = text.strip(" -–—:;,")
         if text == before:
             return text
+
+
+# An award a store glues after the title: "L'anomalie - Prix Goncourt 2020", "Milkman
+# (Winner of the Man Booker Prize 2018)". Only after a dash or in brackets, where it
+# cannot be the title's own words; the award's name is what sets it apart.
+_AWARD_WORD = re.compile(r"prix|prize|preis|premio|award|winner|gewinner|lauréat|shortlisted|longlisted", re.I)
+_AWARD_SUFFIX = re.compile(
+    r"(?:\s+[-–—|]\s+|\s*[(\[])"
+    r"(?:(?i:winner|gewinner(?:in)?|lauréat|shortlisted|longlisted|prix|prize|preis|premio)\b[^()\[\]]*|"
+    r"(?:The\s+)?(?:[A-Z][\w'’-]*\s+){1,3}(?:Prize|Award|Preis|Prix|Premio)\b[^()\[\]]*)[)\]]?\s*$"
+)
 
 
 _SPLIT_SOURCES = frozenset({"og", "title-tag", "meta", "dom-heading", "text-heading"})
@@ -285,6 +302,11 @@ def _fuse_title(candidates: list[Candidate], fused: Fused, author_keys: set[str]
         fused.provenance.append(Provenance(field="title", chosen=title, source=source, rejected=rejected))
 
 
+# An alternative title after a semicolon or comma: "Frankenstein; Or, The Modern
+# Prometheus", "Candide, ou l'Optimisme", "Emilia Galotti; oder". (Not "War or Peace":
+# the punctuation before the "or" is what marks it.)
+_OR_TITLE = re.compile(r"^(?P<head>[^;,]{2,}?)\s*[;,]\s+(?P<tail>(?:or|ou|oder|o)\b,?\s+\S.*)$", re.I)
+
 # German and Dutch catalogues (and Amazon's) join title and subtitle with a
 # full stop: "Siddhartha. Eine indische Dichtung". Only one stop, after a word
 # of at least four letters (so "Mrs. Dalloway" and "Dr. No" stay whole), before
@@ -305,9 +327,16 @@ def _split_subtitle(title: str, author_keys: set[str]) -> tuple[str, str | None]
     ('Siddhartha', 'Eine indische Dichtung')
     >>> _split_subtitle("Mrs. Dalloway", set())
     ('Mrs. Dalloway', None)
+    >>> _split_subtitle("Frankenstein; Or, The Modern Prometheus", set())
+    ('Frankenstein', 'Or, The Modern Prometheus')
+    >>> _split_subtitle("War or Peace", set())
+    ('War or Peace', None)
     """
     match = re.search(r"\s*[:：]\s+", title)
     if match is None or match.start() == 0:
+        alternative = _OR_TITLE.match(title)
+        if alternative is not None:
+            return alternative["head"], alternative["tail"]
         dotted = _DOT_SUBTITLE.match(title)
         if dotted is not None:
             return dotted["head"], dotted["tail"]

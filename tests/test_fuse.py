@@ -83,6 +83,26 @@ TITLE_ROWS = [
         None,
     ),
     param(
+        # an alternative title after a semicolon is the subtitle
+        "alternative-title-after-or",
+        [c("title", "Frankenstein; Or, The Modern Prometheus", "dom-heading")],
+        seen("Frankenstein; Or, The Modern Prometheus"),
+        "Frankenstein",
+        "Or, The Modern Prometheus",
+        None,
+        None,
+    ),
+    param(
+        # an award glued after the title by the store
+        "award-after-a-dash",
+        [c("title", "L'anomalie - Prix Goncourt 2020", "dom-heading")],
+        seen("L'anomalie - Prix Goncourt 2020"),
+        "L'anomalie",
+        None,
+        None,
+        None,
+    ),
+    param(
         "og-and-title-tag-share-the-site-name",
         [
             c("title", "The Left Hand of Darkness | Gollancz", "og"),
