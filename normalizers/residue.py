@@ -68,7 +68,11 @@ def drop_page_chrome(blocks: list[Block]) -> StepResult:
     """
     kept: list[Block] = []
     removed: list[Removed] = []
-    for block in blocks:
+    for i, block in enumerate(blocks):
+        if block.chrome == "hidden" and _revealed_by_toggle(blocks, i):
+            # The rest of a text, hidden until its "Read more" toggle shows it: the page's own text.
+            kept.append(replace(block, chrome=""))
+            continue
         if block.chrome:
             removed.append(Removed(f"ui_residue:dom_{block.chrome}", block.text))
             if len(block.text) <= _EXPANDER_MAX:  # (what _mark_expander asks first)
@@ -76,6 +80,30 @@ def drop_page_chrome(blocks: list[Block]) -> StepResult:
         else:
             kept.append(block)
     return StepResult(kept, removed)
+
+
+_REVEALED_MIN = 40  # a hidden text this long or longer may be a description's rest
+
+
+def _revealed_by_toggle(blocks: list[Block], i: int) -> bool:
+    """True when the hidden ``blocks[i]`` is text a "Read more" right after it reveals.
+
+    Only prose-length text, right after a visible block, with the toggle next: hidden
+    menus, dialogs and templates have no such toggle.
+
+    >>> blocks = [Block("It begins in the Arctic."), Block("In his letters to his sister Margaret, he writes.",
+    ...           chrome="hidden"), Block("Read More")]
+    >>> _revealed_by_toggle(blocks, 1), _revealed_by_toggle(blocks[1:], 0)
+    (True, False)
+    """
+    block = blocks[i]
+    return (
+        len(block.text) >= _REVEALED_MIN
+        and 0 < i < len(blocks) - 1
+        and not blocks[i - 1].chrome
+        and len(blocks[i + 1].text) <= _EXPANDER_MAX
+        and match_phrase(blocks[i + 1].text) == "expander"
+    )
 
 
 def _mark_expander(kept: list[Block], removed_text: str) -> None:

@@ -117,3 +117,23 @@ def test_a_heading_shaped_like_a_label_stays_a_heading() -> None:
 def test_a_catalogue_summary_heading_opens_the_description(heading: str) -> None:
     sections = _sections(f"Piranesi\n\nAuthor: Susanna Clarke\n\n{heading}\n{SYNOPSIS}\n\nISBN: 9781635575637")
     assert sections.get("description") == SYNOPSIS
+
+
+def test_the_rest_a_read_more_toggle_reveals_belongs_to_the_description() -> None:
+    # Project Gutenberg's summary: the end of the text sits in a hidden span that the
+    # "Read More" link after it shows. It is the page's own text, not hidden furniture.
+    from scraper.pipeline import clean_page
+    from scraper.records import Book
+    from scraper.sources import RawPage
+
+    html = (
+        "<h1>Frankenstein</h1><table><tr><th>Author</th><td>Mary Shelley</td></tr><tr><th>Summary</th><td>"
+        "The opening of the book introduces Robert Walton, an ambitious explorer in the Arctic. "
+        '<span style="display:none">In his letters to his sister Margaret, he shares his excitement.</span> '
+        '<a href="#">Read More</a></td></tr><tr><th>Language</th><td>English</td></tr></table>'
+        '<div style="display:none">A hidden menu: Home, Books, Contact, and a long line of furniture text.</div>'
+    )
+    book = clean_page(RawPage(uri="pg84.html", data=html.encode()))
+    assert isinstance(book, Book), book
+    assert book.description is not None and book.description.endswith("he shares his excitement.")
+    assert any(r.rule == "ui_residue:dom_hidden" and r.text.startswith("A hidden menu") for r in book.removed)
