@@ -176,7 +176,8 @@ _SITE_CHROME = frozenset({"header", "nav", "footer"})  # where a site prints its
 _ERROR_HINT = re.compile(
     r"\b(oops\b|an? (unknown|unexpected) error|something went wrong|page not found|error 404|"
     r"une erreur (inconnue |inattendue )?(s'est produite|est survenue)|fehler ist aufgetreten|"
-    r"se ha producido un error|er is iets misgegaan)",
+    r"se ha producido un error|er is iets misgegaan|algo (?:ha )?salió mal|etwas ist schiefgelaufen|"
+    r"quelque chose s'est mal passé|er ging iets mis)",
     re.IGNORECASE,
 )
 # What a "not found" page puts in its heading or <title>, in the languages of the
@@ -255,7 +256,8 @@ def _reject_reason(
         layout = [b for b in (blocks if page_blocks is None else page_blocks) if not b.chrome]
         cards, card = _item_cards(layout)
         # (A card is a classed element, "li.product": a bare "div" holds a page's own sections too.)
-        if cards >= 3 and "." in card and (not has_text or _in_card(layout, text, card)):
+        # (Five or more make a category or results page even beside an intro of its own.)
+        if cards >= 3 and "." in card and (not has_text or cards >= 5 or _in_card(layout, text, card)):
             return "not_a_detail_page", f"{cards} items in one repeated layout, each linked to its own page"
     # The error message may have been cut as part of a dialog or alert by a DOM
     # cue, so the removed text is searched, not matched whole. This only names
@@ -265,12 +267,15 @@ def _reject_reason(
         return "error_page", "the page shows an error message and no book"
     if not fused.values.get("title"):
         return "no_title", "no title could be found on the page"
-    # A "not found" page apologises in a paragraph, which passes for a description:
-    # its heading says what it is, and nothing on it names a book.
+    # A "not found" or error page apologises in a paragraph, which passes for a
+    # description: its heading says what it is, and nothing on it names a book.
     if not (fused.isbns or structured.is_book_page or fused.people):
-        said = next((t for t in (fused.values["title"], *title_tags) if _NOT_FOUND_TITLE.search(t)), None)
+        said = next(
+            (t for t in (fused.values["title"], *title_tags) if _NOT_FOUND_TITLE.search(t) or _ERROR_HINT.search(t)),
+            None,
+        )
         if said is not None:
-            return "error_page", f"the page's heading or <title> says it was not found ({said[:80]!r}) and no book"
+            return "error_page", f"the page's heading or <title> says it is an error ({said[:80]!r}) and no book"
     if not blocks and not has_book_evidence:
         return "no_book", "the page holds no text once residue is removed"
     # A title and nothing else a book record holds (no person, ISBN, publisher, date,

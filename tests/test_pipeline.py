@@ -74,6 +74,14 @@ OUTCOMES_LISTINGS = [
         "not_a_detail_page",
         id="three-results-with-blurbs",
     ),
+    # (QA) a category page: an intro of its own over ten cards
+    pytest.param(
+        b"<h1>Science Fiction</h1><p>Explore worlds beyond our own: from space operas to near-future thrillers,"
+        b" the best science fiction of the year. Showing 1-10 of 1,284 results.</p><ul>" + _cards(10) + b"</ul>",
+        "html",
+        "not_a_detail_page",
+        id="category-page-with-an-intro",
+    ),
     pytest.param(
         b"<h1>Results</h1><ul>" + _cards(2) + b"</ul>",
         "html",
@@ -142,6 +150,21 @@ OUTCOMES_NOT_FOUND = [
     ),
     pytest.param(
         b"<h1>The Page of the Lost</h1><p>" + BLURB + b"</p>", "html", "book", id="a-page-in-a-title-is-no-404"
+    ),
+    # (QA) an error page that apologises at length, in English and Spanish
+    pytest.param(
+        b"<h1>Oops, something went wrong!</h1><p>We couldn't find the page you were looking for. The book may no"
+        b" longer be available, the link may be wrong, or the page may have moved somewhere else.</p>",
+        "html",
+        "error_page",
+        id="en-oops-with-an-apology",
+    ),
+    pytest.param(
+        "<h1>¡Ups, algo salió mal!</h1><p>No hemos podido encontrar la página que buscabas. Es posible que el"
+        " libro ya no esté disponible o que el enlace sea incorrecto.</p>".encode(),
+        "html",
+        "error_page",
+        id="es-ups-algo-salio-mal",
     ),
     # a typographic apostrophe, as most sites print it
     pytest.param(
