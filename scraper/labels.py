@@ -38,6 +38,8 @@ _FIELDS: dict[str, tuple[str, ...]] = {
     ),
     "subtitle": ("subtitle", "untertitel", "sous titre", "subtítulo", "ondertitel", "副标题", "副標題"),
     "author": (
+        "main author",  # library catalogues (HathiTrust, VuFind): the main entry
+        "written by",
         "autore",
         "autori",
         "autor",
@@ -83,7 +85,16 @@ _FIELDS: dict[str, tuple[str, ...]] = {
         "译者",
         "譯者",
     ),
-    "editor": ("editor", "editors", "herausgeber", "hrsg", "hoofdredacteur", "redacteur", "directeur de publication"),
+    "editor": (
+        "editor",
+        "editors",
+        "edited by",
+        "herausgeber",
+        "hrsg",
+        "hoofdredacteur",
+        "redacteur",
+        "directeur de publication",
+    ),
     "illustrator": (
         "illustrator",
         "illustrations",
@@ -136,6 +147,7 @@ _FIELDS: dict[str, tuple[str, ...]] = {
         "published date",
         "date of publication",
         "pub date",
+        "edition pub date",
         "release date",
         "erscheinungsdatum",
         "erscheinungsjahr",
@@ -203,6 +215,7 @@ _FIELDS: dict[str, tuple[str, ...]] = {
         "eisbn",
         "e isbn",
         "ebook isbn",
+        "isbn uid",
         "e book isbn",
         "print isbn",
         "paperback isbn",
@@ -268,6 +281,8 @@ _FIELDS: dict[str, tuple[str, ...]] = {
     ),
     "series": (
         "series",
+        "collana",
+        "reeks",
         "reihe",
         "serie",
         "série",
@@ -317,7 +332,15 @@ _FIELDS: dict[str, tuple[str, ...]] = {
     # labels of fields a Book does not hold; knowing them keeps their values
     # out of titles and descriptions
     # credit lists whose values state each person's role: "Andreas Föhr (Verfasser)"
-    "contributors": ("involved", "beteiligt", "mitwirkende", "contributors", "medewerkers", "credits"),
+    "contributors": (
+        "involved",
+        "beteiligt",
+        "mitwirkende",
+        "contributors",
+        "medewerkers",
+        "credits",
+        "other authors",
+    ),
     "other": (
         "cover",
         "price",

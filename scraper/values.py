@@ -47,7 +47,10 @@ _HEADING_ENDS = frozenset("0123456789-–.)")
 _RELATORS = ("author", "autor", "auteur", "editor", "translator", "illustrator")
 _FULLER_FORM = re.compile(r"\s*\([^)]*\)")
 _NATIONALITY = re.compile(r"^\s*[\[【(（〔][^\]】)）〕]{1,4}[\]】)）〕]\s*")  # "[英] 菲利普·高夫"
-_BY_PREFIX = re.compile(r"^(by|von|de|door|por|par|di|od)\s+", re.I)
+_BY_PREFIX = re.compile(
+    r"^((?:edited|translated|illustrated|written|compiled|introduced|narrated|read)\s+by|by|von|de|door|por|par|di|od)\s+",
+    re.I,
+)
 
 
 def clean_person_name(raw: str) -> str | None:
@@ -57,6 +60,8 @@ def clean_person_name(raw: str) -> str | None:
     'J. R. R. Tolkien'
     >>> clean_person_name("Rothfuss, Patrick, 1973-")
     'Patrick Rothfuss'
+    >>> clean_person_name("Edited by Laura Méndez"), clean_person_name("6 maps")
+    ('Laura Méndez', None)
     >>> clean_person_name("Alastair Reynolds (Author)")
     'Alastair Reynolds'
     >>> clean_person_name("[英] 菲利普·高夫")
@@ -89,7 +94,9 @@ def clean_person_name(raw: str) -> str | None:
     if re.fullmatch(r"[a-z]+(?:-[a-z]+)+", name):  # URL slugs: "hermann-hesse"
         name = " ".join(part.capitalize() for part in name.split("-"))
     name = _surname_last(" ".join(name.split()))
-    if not name or len(name) > 80 or len(name.split()) > 6 or re.search(r"\d{2,}|https?:|@", name):
+    if (
+        not name or len(name) > 80 or len(name.split()) > 6 or re.search(r"\d|https?:|@", name)
+    ):  # (a name has no digit once its dates are gone: "6 maps")
         return None
     # Names hold lower-case particles ("van", "de"), and at most one other lower-case word.
     if is_sentence(name):

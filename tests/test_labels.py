@@ -25,6 +25,12 @@ LABELS = [
     ("Año de edición", "date"),
     ("Année de parution", "date"),
     ("Jaar van uitgave", "date"),
+    # (second QA pass) StoryGraph's and library catalogues' labels
+    ("ISBN/UID:", "isbn"),
+    ("Edition Pub Date:", "date"),
+    ("Main Author:", "author"),
+    ("Edited by", "editor"),
+    ("Collana", "series"),
     # a capital printed without its accent ("Editeur" for "Éditeur"), where that names one field
     ("Editeur", "publisher"),
     ("Ubersetzer", "translator"),

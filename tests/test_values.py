@@ -143,6 +143,10 @@ NAMES_BUGS_CAUGHT = [
     # (review) a relator with no full stop after it
     pytest.param("Rothfuss, Patrick, 1973- author", "Patrick Rothfuss", id="relator-without-stop"),
     pytest.param("Christie, Agatha, 1890-1976, author", "Agatha Christie", id="closed-dates-relator-without-stop"),
+    # (second QA pass) a credit's words before the name, and a detail row's count taken for a name
+    pytest.param("Edited by Laura Méndez", "Laura Méndez", id="edited-by"),
+    pytest.param("Narrated by Dominic Hale", "Dominic Hale", id="narrated-by"),
+    pytest.param("6 maps", None, id="a-count-is-no-name"),
 ]
 
 
