@@ -436,6 +436,27 @@ def _is_label_run(text: str) -> bool:
     return known >= 2
 
 
+# The class a page gives its subtitle, in the languages of the labels.
+_SUBTITLE_CLASS = re.compile(r"sub-?_?title|untertitel|sous-?titre|subt[ií]tulo|sottotitolo|ondertitel", re.I)
+
+
+def _subtitle_after(blocks: list[Block], heading: int) -> Iterator[Candidate]:
+    """The subtitle a page prints in its own element right after the heading, named so by its class.
+
+    >>> blocks = [Block("Water Ledgers", tag="h1", heading=1, path="div>h1"),
+    ...           Block("Drought, Debt, and Farming", tag="h2", heading=2, path="div>h2.subtitle")]
+    >>> [c.value for c in _subtitle_after(blocks, 0)]
+    ['Drought, Debt, and Farming']
+    >>> list(_subtitle_after([blocks[0], Block("by Jane Doe", path="div>p.author")], 0))
+    []
+    """
+    for block in blocks[heading + 1 : heading + 3]:
+        last = block.path.rsplit(">", 1)[-1]
+        if "." in last and _SUBTITLE_CLASS.search(last) and 0 < len(block.text) <= 200 and not block.label:
+            yield Candidate("subtitle", block.text, "dom-heading")
+            return
+
+
 def block_candidates(page: ParsedPage, blocks: list[Block]) -> tuple[list[Candidate], dict[str, str]]:
     """Candidates from the cleaned blocks, and the labelled sections' texts by kind."""
     html = page.kind == "html"
@@ -494,6 +515,7 @@ def block_candidates(page: ParsedPage, blocks: list[Block]) -> tuple[list[Candid
             # candidate and agreement with the other sources picks one.
             seen_h1 = True
             out.append(Candidate("title", block.text, "dom-heading"))
+            out.extend(_subtitle_after(blocks, i))
         if bylines < 2 and len(block.text) < 200 and is_byline(block.text):
             found = list(_byline_candidates(block.text, "dom-heading" if html else "text-heading"))
             if found:

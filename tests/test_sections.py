@@ -137,3 +137,29 @@ def test_the_rest_a_read_more_toggle_reveals_belongs_to_the_description() -> Non
     assert isinstance(book, Book), book
     assert book.description is not None and book.description.endswith("he shares his excitement.")
     assert any(r.rule == "ui_residue:dom_hidden" and r.text.startswith("A hidden menu") for r in book.removed)
+
+
+@pytest.mark.parametrize("cls", ["subtitle", "product-subtitle", "untertitel", "sous-titre"])
+def test_a_subtitle_named_by_its_class_after_the_heading(cls: str) -> None:
+    from scraper.pipeline import clean_page
+    from scraper.records import Book
+    from scraper.sources import RawPage
+
+    html = (
+        f'<div class="info"><h1>The Lantern Keepers</h1><h2 class="{cls}">A Novel</h2><p>by Maren Holloway</p></div>'
+        f"<p>{SYNOPSIS}</p>"
+    )
+    book = clean_page(RawPage(uri="kobo.html", data=html.encode()))
+    assert isinstance(book, Book), book
+    assert (book.title, book.subtitle) == ("The Lantern Keepers", "A Novel")
+
+
+def test_a_line_after_the_heading_with_another_class_is_no_subtitle() -> None:
+    from scraper.pipeline import clean_page
+    from scraper.records import Book
+    from scraper.sources import RawPage
+
+    html = f'<div class="info"><h1>The Lantern Keepers</h1><h2 class="series">Lantern, Book 2</h2><p>by Maren Holloway</p></div><p>{SYNOPSIS}</p>'
+    book = clean_page(RawPage(uri="kobo.html", data=html.encode()))
+    assert isinstance(book, Book), book
+    assert book.subtitle is None
