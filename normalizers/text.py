@@ -18,7 +18,7 @@ import ftfy
 
 from scraper.compiled import compiled_module
 
-__all__ = ["digits", "fold", "has_mojibake", "letters", "may_fold_within", "normalize_text"]
+__all__ = ["digits", "fold", "has_mojibake", "letters", "may_fold_within", "normalize_text", "without_accents"]
 
 # Byte pairs that UTF-8 text shows when it was decoded as cp1252/latin-1:
 # "Ã©" for "é", "â€œ" for "“". Real text almost never has these sequences, so
@@ -177,6 +177,15 @@ _ASCII_NON_WORD = str.maketrans({c: " " for c in map(chr, range(128)) if not c.i
 
 
 @functools.lru_cache(maxsize=1 << 16)
+def without_accents(text: str) -> str:
+    """``text`` without its combining accents, for matching spellings that drop them.
+
+    >>> without_accents("éditeur"), without_accents("Übersetzer"), without_accents("出版社")
+    ('editeur', 'Ubersetzer', '出版社')
+    """
+    return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
+
+
 def fold(text: str) -> str:
     """A comparison key: casefolded, punctuation and spacing removed.
 

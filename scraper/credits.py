@@ -37,10 +37,9 @@ from the visible page: an author list a page states in its structured data
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable
 
-from normalizers.text import fold
+from normalizers.text import fold, without_accents
 from scraper.fuse import Fused
 from scraper.records import Provenance
 
@@ -81,8 +80,7 @@ _LIST_GOES_ON = re.compile(
 
 def _plain(text: str) -> str:
     """Text for matching: one apostrophe, no accents (so "O’Brien" = "O'Brien", "Zoë" = "Zoe")."""
-    text = text.replace("’", "'").replace("‘", "'")
-    return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
+    return without_accents(text.replace("’", "'").replace("‘", "'"))
 
 
 class _Credits:

@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import functools
 import re
-import unicodedata
 from collections.abc import Mapping
 from types import MappingProxyType
 
-from normalizers.text import fold
+from normalizers.text import fold, without_accents
 
 __all__ = ["DESCRIPTION_LABELS", "EXCERPT_LABELS", "FIELD_LABELS", "field_for_label"]
 
@@ -465,21 +464,12 @@ FIELD_LABELS: Mapping[str, str] = MappingProxyType(
 )
 
 
-def _unaccented(text: str) -> str:
-    """``text`` without its combining accents: "éditeur" -> "editeur".
-
-    >>> _unaccented("éditeur"), _unaccented("Übersetzer"), _unaccented("出版社")
-    ('editeur', 'Ubersetzer', '出版社')
-    """
-    return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
-
-
 def _unaccented_labels() -> dict[str, str]:
     # Sites print capitals without their accents ("Editeur", "Editions"): each accented
     # label is also known unaccented, where that spelling is no other label and names one field.
     found: dict[str, set[str]] = {}
     for key, name in FIELD_LABELS.items():
-        plain = _unaccented(key)
+        plain = without_accents(key)
         if plain != key and plain not in FIELD_LABELS:
             found.setdefault(plain, set()).add(name)
     return {plain: next(iter(names)) for plain, names in found.items() if len(names) == 1}
