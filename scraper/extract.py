@@ -21,7 +21,7 @@ from scraper.bylines import BYLINE, EDITION_BYLINE, ROLE_IN_PARENS, ROLE_WORDS, 
 from scraper.candidates import Candidate, SourceName
 from scraper.labels import DESCRIPTION_LABELS, EXCERPT_LABELS, field_for_label
 from scraper.parse import ParsedPage, split_label
-from scraper.text_title import TITLE_SEPARATOR, text_title_candidates
+from scraper.text_title import TITLE_BY, TITLE_SEPARATOR, text_title_candidates
 from scraper.values import FIRM_WORD, clean_person_name, find_isbns, is_sentence, parse_date, split_publisher_imprint
 
 __all__ = ["anchored_text", "block_candidates", "lead_prose", "section_text", "split_people"]
@@ -278,7 +278,6 @@ _NOT_A_PERSON = re.compile(
     r"series|collection|trilogy|saga|library|bestsellers?)\b",
     re.I,
 )
-_TITLE_BY = re.compile(r"^(?P<title>.{2,150}?)\s+(?:by|von|door|por|par|de|di)\s+(?P<names>\S.{1,80})$")
 
 
 def _title_tag_author(title_tag: str, blocks: list[Block], site: Collection[str] = ()) -> Iterator[Candidate]:
@@ -316,7 +315,7 @@ def _title_tag_author(title_tag: str, blocks: list[Block], site: Collection[str]
     names: set[str] = set()
     for k in range(0, len(pieces), 2):
         part = fold(pieces[k])
-        by = _TITLE_BY.match(part)
+        by = TITLE_BY.match(part)
         if by is not None and by["title"] == title:
             names.add(by["names"])
         if part == title and k + 2 < len(pieces) and not any(c in pieces[k + 1] for c in ":："):

@@ -27,12 +27,13 @@ from scraper.fuse import clean_title
 from scraper.labels import DESCRIPTION_LABELS, field_for_label
 from scraper.values import FIRM_WORD, is_sentence, parse_date
 
-__all__ = ["text_title_candidates"]
+__all__ = ["TITLE_BY", "TITLE_SEPARATOR", "text_title_candidates"]
 
 # Where a page glues chrome onto a title: "Title | Site", "Title - Site", "Title: Site".
 TITLE_SEPARATOR = re.compile(r"\s+[|/–—-]\s+|\s*[:：]\s+")
 _ISBN_IN_LINE = re.compile(r"(?<!\d)97[89]\d{10}(?!\d)|(?<!\d)\d{9}[\dX](?!\d)")
-_BY = re.compile(r"^(?P<title>.{2,150}?)\s+(?:by|von|door|por|par)\s+(?P<names>\S.{1,80})$", re.I)
+# "Title by Author" on one line (also how a store's <title> may print it).
+TITLE_BY = re.compile(r"^(?P<title>.{2,150}?)\s+(?:by|von|door|por|par)\s+(?P<names>\S.{1,80})$", re.I)
 # Labels that sit right under a record's title (prices, formats and dates also
 # label offer boxes elsewhere on store pages, so they are no anchor).
 _META_FIELDS = frozenset({"author", "publisher", "isbn"})
@@ -260,7 +261,7 @@ def _scored_lines(blocks: list[Block], people: set[str]) -> dict[str, _Line]:
         options = [block.text, clean_title(block.text)]
         # The title glued to chrome: "Title Hardcover – 30 Jan. 2020", "Title | Site".
         options.extend(clean_title(block.text[: m.start()]) for m in TITLE_SEPARATOR.finditer(block.text))
-        by = _BY.match(block.text)
+        by = TITLE_BY.match(block.text)
         if (
             by
             and not by["title"].lower().startswith(("by ", "von "))
