@@ -379,31 +379,46 @@ def _detail_cells(text: str, source: SourceName) -> Iterator[Candidate]:
 _RUN_LABEL = re.compile(r"(?:^|(?<=\s))([A-Z][^\s:]*(?: [^\s:]+){0,3}):(?=\s)")
 
 
+def _row_labels(text: str) -> list[tuple[int, int, str]]:
+    """The rows of a record that ran together into ``text``: (label start, value start, label) each.
+
+    At each colon the longest of the words before it that is a known label (a field's
+    or a section's) starts a row, else all those words start an unknown one. Empty
+    unless three labels or more stand in the text and two name fields.
+
+    >>> [label for *_, label in _row_labels("Edition: First. Publisher: Milkweed, 2015 ISBN: 9781571313560")]
+    ['Edition', 'Publisher', 'ISBN']
+    >>> _row_labels("He said: no. She said: yes. They said: maybe.")
+    []
+    """
+    if text.count(": ") < 3:
+        return []
+    rows: list[tuple[int, int, str]] = []
+    for match in _RUN_LABEL.finditer(text):  # (one to four words before each colon)
+        words = match.group(1).split(" ")
+        tails = [" ".join(words[-n:]) for n in range(len(words), 0, -1)]
+        label = next((t for t in tails if field_for_label(t) or _section_kind(Block(t))), match.group(1))
+        rows.append((match.end(1) - len(label), match.end() + 1, label))
+    if len(rows) < 3 or sum(1 for *_, label in rows if field_for_label(label)) < 2:
+        return []
+    return rows
+
+
 def _run_on_labels(text: str, source: SourceName) -> Iterator[Candidate]:
     """The fields of a record whose "Label: value" rows ran together into one block.
 
     A catalogue's rows can be spans that only its style sheet sets on lines of their
-    own (Koha's ``results_summary``): the text then holds several labels in a row. At
-    each colon the longest of the words before it that is a known label starts a
-    field (else they all start an unknown one), and its value runs to the next.
-    Read only where three labels or more stand in the text and two are known.
+    own (Koha's ``results_summary``): the text then holds several labels in a row
+    (``_row_labels``), and each value runs to the next label.
 
     >>> run = ("Material type: Text Edition: First paperback edition. Publisher: Minneapolis : "
     ...        "Milkweed Editions, 2015 Description: x, 390 pages ; 23 cm ISBN: 9781571313560")
     >>> [(c.field, c.value) for c in _run_on_labels(run, "dom-label")]
     [('edition', 'First paperback edition.'), ('publisher', 'Minneapolis : Milkweed Editions, 2015'), ('pages', '390'), ('isbn', '9781571313560')]
     """
-    starts: list[tuple[int, int, str]] = []  # (label start, value start, label)
-    for match in _RUN_LABEL.finditer(text):  # (one to four words before each colon)
-        words = match.group(1).split(" ")
-        tails = [" ".join(words[-n:]) for n in range(len(words), 0, -1)]
-        known = next((t for t in tails if field_for_label(t) or _section_kind(Block(t))), None)
-        label = known or match.group(1)
-        starts.append((match.end(1) - len(label), match.end() + 1, label))
-    if len(starts) < 3 or sum(1 for *_, label in starts if field_for_label(label)) < 2:
-        return
-    for k, (_, value_at, label) in enumerate(starts):
-        end = starts[k + 1][0] if k + 1 < len(starts) else len(text)
+    rows = _row_labels(text)
+    for k, (_, value_at, label) in enumerate(rows):
+        end = rows[k + 1][0] if k + 1 < len(rows) else len(text)
         value = text[value_at:end].strip()
         if value and field_for_label(label):
             yield from _label_candidates(Block(f"{label}: {value}").labelled(label, value), source)
@@ -428,11 +443,8 @@ def _in_a_list(block: Block) -> bool:
 
 
 def _is_label_run(text: str) -> bool:
-    """True when ``text`` is a record's rows run together (see ``_run_on_labels``), not prose."""
-    if text.count(": ") < 3:
-        return False
-    known = sum(1 for match in _RUN_LABEL.finditer(text) if field_for_label(match.group(1).split(" ")[-1]))
-    return known >= 2
+    """True when ``text`` is a record's rows run together (see ``_row_labels``), not prose."""
+    return bool(_row_labels(text))
 
 
 # The class a page gives its subtitle, in the languages of the labels.
@@ -498,16 +510,18 @@ def block_candidates(page: ParsedPage, blocks: list[Block]) -> tuple[list[Candid
                 out.append(Candidate("date", follower.text, label_source))
             continue
         text, size = block.text, len(block.text)
-        if size >= 10:  # (rows run together, a line of cells, a physical description: none is shorter)
-            if 60 <= size <= 5000 and text.count(": ") >= 3 and not _in_a_list(block):
+        # (Rows run together, a line of cells, a physical description: none is shorter,
+        # and none in a list item, whose rows are the item's.)
+        if size >= 10 and not _in_a_list(block):
+            if 60 <= size <= 5000:
                 for cand in _run_on_labels(text, label_source):
                     if cand.field in {"description", "excerpt"}:
                         sections.setdefault(cand.field, cand.value)
                     else:
                         out.append(cand)
-            if size <= 300 and " | " in text and not _in_a_list(block):
+            if size <= 300 and " | " in text:
                 out.extend(_detail_cells(text, label_source))
-            if size <= 120 and "cm" in text and not _in_a_list(block) and (extent := _EXTENT.search(text)):
+            if size <= 120 and "cm" in text and (extent := _EXTENT.search(text)):
                 out.append(Candidate("pages", extent.group(1), "text"))
         if html and block.heading == 1 and len(block.text) < 300:
             # Pages have several h1s (a widget's, the product's): each is a
