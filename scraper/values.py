@@ -299,13 +299,15 @@ _ISO = re.compile(r"^\s*(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
 _YEAR = re.compile(r"(?<!\d)(1[4-9]\d\d|20\d\d)(?!\d)")
 _CJK_DATE = re.compile(r"(\d{4})\s*[年/.-]\s*(\d{1,2})?\s*月?(?:\s*(\d{1,2})\s*日?)?")
 _EPOCH_MS = re.compile(r"^\d{12,13}$")
-_DAY_MONTH_YEAR = re.compile(r"^(\d{1,2})([./-])(\d{1,2})\2(\d{4})$")
-_YEAR_MONTH_DAY = re.compile(r"^(\d{4})([./])(\d{1,2})\2(\d{1,2})$")
-_NUMERIC_DATE_IN = re.compile(r"(?<![\d./-])(\d{1,2}([./-])\d{1,2}\2\d{4}|\d{4}([./])\d{1,2}\3\d{1,2})(?![\d./-])")
+# A date in numbers only, the whole value or inside it: day (or month) first, or year first.
+_NUMERIC_DATE = re.compile(
+    r"(?<![\d./-])(?:(?P<a>\d{1,2})(?P<sep>[./-])(?P<b>\d{1,2})(?P=sep)(?P<year>\d{4})"
+    r"|(?P<y>\d{4})(?P<ysep>[./])(?P<m>\d{1,2})(?P=ysep)(?P<d>\d{1,2}))(?![\d./-])"
+)
 
 
 def _numeric_date(text: str) -> str | None:
-    """A date written in numbers only, as precise as its order can be told.
+    """The date written in numbers only in ``text``, as precise as its order can be told.
 
     Year first is always year-month-day. Dots put the day first (German, Dutch,
     French...); with slashes or dashes a number past 12 is the day, and where
@@ -313,16 +315,17 @@ def _numeric_date(text: str) -> str | None:
 
     >>> [_numeric_date(s) for s in ["24.10.2022", "10/24/2022", "24/10/2022", "10/04/2022", "05/05/2007", "2022/10/24"]]
     ['2022-10-24', '2022-10-24', '2022-10-24', '2022', '2007-05-05', '2022-10-24']
+    >>> _numeric_date("05.06.2007 Taschenbuch"), _numeric_date("ISBN 978-3-16-148410-0")
+    ('2007-06-05', None)
     """
-    ymd = _YEAR_MONTH_DAY.match(text)
-    if ymd:
-        year, month, day = ymd.group(1), int(ymd.group(3)), int(ymd.group(4))
-        return _valid(f"{year}-{month:02d}-{day:02d}") or year
-    dmy = _DAY_MONTH_YEAR.match(text)
-    if dmy is None:
+    found = _NUMERIC_DATE.search(text)
+    if found is None:
         return None
-    first, separator, second, year = int(dmy.group(1)), dmy.group(2), int(dmy.group(3)), dmy.group(4)
-    if separator == "." or first > 12 or first == second:
+    if found["y"]:
+        year, month, day = found["y"], int(found["m"]), int(found["d"])
+        return _valid(f"{year}-{month:02d}-{day:02d}") or year
+    first, second, year = int(found["a"]), int(found["b"]), found["year"]
+    if found["sep"] == "." or first > 12 or first == second:
         day, month = first, second
     elif second > 12:
         month, day = first, second
@@ -363,11 +366,9 @@ def _parse_date_raw(raw: str) -> str | None:
                 return _valid(f"{year}-{int(month):02d}-{int(day):02d}") or f"{year}-{int(month):02d}"
             return f"{year}-{int(month):02d}"
         return year
-    numeric_at = _NUMERIC_DATE_IN.search(text) if "." in text or "/" in text or "-" in text else None
-    if numeric_at is not None:  # the whole value, or inside it: "05.06.2007 Taschenbuch"
-        numeric = _numeric_date(numeric_at.group(1))
-        if numeric is not None:
-            return numeric
+    numeric = _numeric_date(text) if "." in text or "/" in text or "-" in text else None
+    if numeric is not None:  # the whole value, or inside it: "05.06.2007 Taschenbuch"
+        return numeric
     cjk = _CJK_DATE.search(text)
     if cjk and ("年" in text or "月" in text):
         year, month, day = cjk.groups()
