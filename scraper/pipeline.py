@@ -193,6 +193,10 @@ _NOT_FOUND_TITLE = re.compile(
 )
 
 
+# What a record holds beside its title that names one book's edition.
+_RECORD_DETAILS = ("publisher", "published", "pages", "series")
+
+
 def _item_cards(blocks: list[Block]) -> tuple[int, str]:
     """How many linked headings share one DOM path, and the element that path starts in.
 
@@ -240,7 +244,9 @@ def _reject_reason(
     repeats, and a results page is made of them); ``title_tags``: what the page's
     ``<title>`` offered as its title.
     """
-    has_book_evidence = bool(fused.isbns or structured.is_book_page or fused.people or has_text)
+    names_a_book = bool(fused.isbns or structured.is_book_page or fused.people)  # an ISBN, a person or the page's data
+    has_details = names_a_book or any(fused.values.get(name) for name in _RECORD_DETAILS)
+    has_book_evidence = names_a_book or has_text
     if structured.listed_items >= 3 and structured.book_items <= 1 and not fused.isbns:
         return "not_a_detail_page", f"the page lists {structured.listed_items} items and describes none"
     linked_headings = sum(1 for b in blocks if b.heading >= 2 and b.link_density > 0.6)
@@ -249,10 +255,7 @@ def _reject_reason(
     # Fewer results, each card with a blurb: the only text the page has is one
     # result's blurb (or none), and nothing (no ISBN, person, publisher, date, page
     # count, series or structured data) names one book.
-    details = ("publisher", "published", "pages", "series")
-    if not (
-        fused.isbns or structured.is_book_page or fused.people or any(fused.values.get(name) for name in details)
-    ):  # (the layout is read only then)
+    if not has_details:  # (the layout is read only then)
         layout = [b for b in (blocks if page_blocks is None else page_blocks) if not b.chrome]
         cards, card = _item_cards(layout)
         # (A card is a classed element, "li.product": a bare "div" holds a page's own sections too.)
@@ -269,7 +272,7 @@ def _reject_reason(
         return "no_title", "no title could be found on the page"
     # A "not found" or error page apologises in a paragraph, which passes for a
     # description: its heading says what it is, and nothing on it names a book.
-    if not (fused.isbns or structured.is_book_page or fused.people):
+    if not names_a_book:
         said = next(
             (t for t in (fused.values["title"], *title_tags) if _NOT_FOUND_TITLE.search(t) or _ERROR_HINT.search(t)),
             None,
@@ -283,13 +286,7 @@ def _reject_reason(
     # book) is a page about something else: a search or series listing, a site's
     # home page. Its title is a heading, not a book's. So is a site's name over its
     # own pitch (a bare heading over a paragraph is still a book: "<h1>Mort</h1><p>...").
-    if not (
-        fused.people
-        or fused.isbns
-        or structured.is_book_page
-        or any(fused.values.get(name) for name in details)
-        or (has_text and not site_blurb)
-    ):
+    if not (has_details or (has_text and not site_blurb)):
         return "no_book", "the page has a title but no author, ISBN, publisher, date or labelled description"
     return None
 
