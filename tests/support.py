@@ -7,6 +7,7 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = REPO_ROOT / "samples"
@@ -52,3 +53,15 @@ def assert_no_traceback(stderr: str) -> None:
 def fold_ws(text: str | None) -> str:
     """Whitespace folded to single spaces, for comparing prose across layouts."""
     return " ".join((text or "").split())
+
+
+def clean_book(data: str | bytes, uri: str = "page.html", kind: str | None = None) -> Any:
+    """``clean_page`` on one page given inline, which must come out a Book (the Reject is shown if not)."""
+    from scraper.pipeline import clean_page
+    from scraper.records import Book
+    from scraper.sources import RawPage
+
+    raw = data.encode() if isinstance(data, str) else data
+    result = clean_page(RawPage(uri=uri, data=raw, kind=kind))  # type: ignore[arg-type]
+    assert isinstance(result, Book), result
+    return result

@@ -8,6 +8,7 @@ are a reviewer's reproducers of an earlier, looser rule.
 from __future__ import annotations
 
 import pytest
+from support import clean_book
 
 from scraper.credits import demote_uncredited
 from scraper.fuse import Fused
@@ -222,22 +223,15 @@ _BARE = (
     ],
 )
 def test_a_bare_author_line_named_in_the_title_tag(title: str, header: str, line: str, authors: list[str]) -> None:
-    from scraper.pipeline import clean_page
-    from scraper.records import Book
-    from scraper.sources import RawPage
 
     html = _BARE.format(title=title, header=header, line=line)
-    book = clean_page(RawPage(uri="p.html", data=html.encode()))
-    assert isinstance(book, Book), book
+    book = clean_book(html, "p.html")
     assert [c.name for c in book.contributors] == authors
 
 
 def test_a_bare_author_named_after_by_in_the_title_tag_beside_a_translator() -> None:
     # "Title von Author - Buch | Site", the name alone under the heading, and a translator's
     # line: the translator is no author, and the <title> names the author after "von".
-    from scraper.pipeline import clean_page
-    from scraper.records import Book
-    from scraper.sources import RawPage
 
     html = (
         "<title>Der Gesang der Flusskrebse von Delia Owens - Buch | Thalia</title><header>Thalia</header>"
@@ -245,6 +239,5 @@ def test_a_bare_author_named_after_by_in_the_title_tag_beside_a_translator() -> 
         "<dl><dt>Übersetzer</dt><dd>Ulrike Wasel</dd></dl><h2>Beschreibung</h2><p>Chase Andrews stirbt, und die"
         " Bewohner der ruhigen Küstenstadt Barkley Cove sind sich einig: Schuld ist das Marschmädchen.</p>"
     )
-    book = clean_page(RawPage(uri="p.html", data=html.encode()))
-    assert isinstance(book, Book), book
+    book = clean_book(html, "p.html")
     assert [(c.name, c.role) for c in book.contributors] == [("Delia Owens", "author"), ("Ulrike Wasel", "translator")]

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from support import clean_book
 
 from scraper.labels import field_for_label
-from scraper.pipeline import clean_page
-from scraper.records import Book
-from scraper.sources import RawPage
 
 LABELS = [
     ("ISBN-13 :", "isbn"),
@@ -50,8 +48,7 @@ def test_field_for_label(label: str, field: str | None) -> None:
 
 def test_physical_description_gives_the_page_count() -> None:
     dump = b"Die Welle\n\nby Morton Rhue\n\nPhysical description: 184 p. : ill. ; 19 cm\nISBN: 9783473580089\n"
-    book = clean_page(RawPage(uri="welle.txt", data=dump, kind="text"))
-    assert isinstance(book, Book), book
+    book = clean_book(dump, "welle.txt", kind="text")
     assert book.pages == 184
 
 
@@ -68,8 +65,7 @@ def test_physical_description_gives_the_page_count() -> None:
 def test_a_physical_description_gives_pages_and_is_no_synopsis(line: str, pages: int) -> None:
     synopsis = "Told in Kvothe's own voice, this is the tale of a gifted young man who grows to be a wizard."
     dump = f"The Name of the Wind\n\nAuthor: Rothfuss, Patrick, 1973-\n{line}\n\nSummary:\n{synopsis}\n"
-    book = clean_page(RawPage(uri="wind.txt", data=dump.encode(), kind="text"))
-    assert isinstance(book, Book), book
+    book = clean_book(dump, "wind.txt", kind="text")
     assert book.pages == pages
     assert book.description == synopsis
     assert book.contributors[0].name == "Patrick Rothfuss"
@@ -83,8 +79,7 @@ def test_a_details_line_of_cells_is_read_cell_by_cell() -> None:
         " fact that you were born in Newburyport, Massachusetts, when your parents lived in Hinsdale.</p>"
         "<p>Published 4 July 2019 | Paperback | 1,040 pages | ISBN 9781910296967<br>Ebook ISBN 9781910296998</p>"
     )
-    book = clean_page(RawPage(uri="ducks.html", data=html.encode()))
-    assert isinstance(book, Book), book
+    book = clean_book(html, "ducks.html")
     assert book.isbns == ("9781910296967", "9781910296998")
     assert book.published == "2019-07-04"
     assert book.pages == 1040
@@ -95,8 +90,7 @@ def test_a_menu_of_cells_names_no_field() -> None:
         "<h1>Ducks, Newburyport</h1><p>by Lucy Ellmann</p><p>Author Events | Publisher Services | Contact</p>"
         "<p>Latest observations from an Ohio kitchen: the fact that you were born in Newburyport.</p>"
     )
-    book = clean_page(RawPage(uri="ducks.html", data=html.encode()))
-    assert isinstance(book, Book), book
+    book = clean_book(html, "ducks.html")
     assert book.publisher is None
     assert [c.name for c in book.contributors] == ["Lucy Ellmann"]
 
@@ -122,8 +116,7 @@ def test_a_record_whose_rows_ran_together_is_read_row_by_row() -> None:
     html = (
         "<h1>Braiding sweetgrass / Robin Wall Kimmerer.</h1><div>" + "\n".join(row.format(*r) for r in rows) + "</div>"
     )
-    book = clean_page(RawPage(uri="koha.html", data=html.encode()))
-    assert isinstance(book, Book), book
+    book = clean_book(html, "koha.html")
     assert book.isbns == ("9781571313560",)
     assert (book.publisher, book.published, book.pages) == ("Milkweed Editions", "2015", 390)
     assert book.description is not None and book.description.startswith('"As a botanist')
@@ -140,8 +133,7 @@ def test_other_editions_listed_with_their_rows_lend_the_book_nothing() -> None:
         "<li><a href=/a>Featured Edition</a> ISBN 10: 0571200737 ISBN 13: 9780571200733 Publisher: Faber, 1999</li>"
         "<li>Softcover | Vintage | 1990 | ISBN 9780679731726</li></ul>"
     )
-    book = clean_page(RawPage(uri="remains.html", data=html.encode()))
-    assert isinstance(book, Book), book
+    book = clean_book(html, "remains.html")
     assert book.isbns == ("9780571154913",)
 
 
@@ -151,6 +143,5 @@ def test_a_physical_description_in_a_definition_list_gives_pages() -> None:
         "<h1>Beloved</h1><p>by Toni Morrison</p><dl><dt>ISBN:</dt><dd>9780394535975</dd>"
         "<dt>Description:</dt><dd>275 pages ; 25 cm</dd></dl>"
     )
-    book = clean_page(RawPage(uri="beloved.html", data=html.encode()))
-    assert isinstance(book, Book), book
+    book = clean_book(html, "beloved.html")
     assert book.pages == 275

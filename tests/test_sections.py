@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from support import clean_book
 
 from scraper.extract import block_candidates
 from scraper.parse import parse_text
@@ -122,9 +123,6 @@ def test_a_catalogue_summary_heading_opens_the_description(heading: str) -> None
 def test_the_rest_a_read_more_toggle_reveals_belongs_to_the_description() -> None:
     # Project Gutenberg's summary: the end of the text sits in a hidden span that the
     # "Read More" link after it shows. It is the page's own text, not hidden furniture.
-    from scraper.pipeline import clean_page
-    from scraper.records import Book
-    from scraper.sources import RawPage
 
     html = (
         "<h1>Frankenstein</h1><table><tr><th>Author</th><td>Mary Shelley</td></tr><tr><th>Summary</th><td>"
@@ -133,33 +131,24 @@ def test_the_rest_a_read_more_toggle_reveals_belongs_to_the_description() -> Non
         '<a href="#">Read More</a></td></tr><tr><th>Language</th><td>English</td></tr></table>'
         '<div style="display:none">A hidden menu: Home, Books, Contact, and a long line of furniture text.</div>'
     )
-    book = clean_page(RawPage(uri="pg84.html", data=html.encode()))
-    assert isinstance(book, Book), book
+    book = clean_book(html, "pg84.html")
     assert book.description is not None and book.description.endswith("he shares his excitement.")
     assert any(r.rule == "ui_residue:dom_hidden" and r.text.startswith("A hidden menu") for r in book.removed)
 
 
 @pytest.mark.parametrize("cls", ["subtitle", "product-subtitle", "untertitel", "sous-titre"])
 def test_a_subtitle_named_by_its_class_after_the_heading(cls: str) -> None:
-    from scraper.pipeline import clean_page
-    from scraper.records import Book
-    from scraper.sources import RawPage
 
     html = (
         f'<div class="info"><h1>The Lantern Keepers</h1><h2 class="{cls}">A Novel</h2><p>by Maren Holloway</p></div>'
         f"<p>{SYNOPSIS}</p>"
     )
-    book = clean_page(RawPage(uri="kobo.html", data=html.encode()))
-    assert isinstance(book, Book), book
+    book = clean_book(html, "kobo.html")
     assert (book.title, book.subtitle) == ("The Lantern Keepers", "A Novel")
 
 
 def test_a_line_after_the_heading_with_another_class_is_no_subtitle() -> None:
-    from scraper.pipeline import clean_page
-    from scraper.records import Book
-    from scraper.sources import RawPage
 
     html = f'<div class="info"><h1>The Lantern Keepers</h1><h2 class="series">Lantern, Book 2</h2><p>by Maren Holloway</p></div><p>{SYNOPSIS}</p>'
-    book = clean_page(RawPage(uri="kobo.html", data=html.encode()))
-    assert isinstance(book, Book), book
+    book = clean_book(html, "kobo.html")
     assert book.subtitle is None
