@@ -38,13 +38,13 @@ _ROLE_SUFFIX = re.compile(
     re.I,
 )
 # A trailing relator term: "(Author)", or RDA's ", author." after a library heading.
-_ROLE_WORD = re.compile(r"\s*[,(]?\s*\b(author|autor|auteur|editor|translator|illustrator)\.?\)?\s*$", re.I)
+_RELATORS = ("author", "autor", "auteur", "editor", "translator", "illustrator")
+_ROLE_WORD = re.compile(rf"\s*[,(]?\s*\b({'|'.join(_RELATORS)})\.?\)?\s*$", re.I)
 _LIFE_DATES = re.compile(
     r",?\s*\(?\b(?:ca\.\s*)?\d{3,4}\s*[-–]\s*(?:\d{3,4})?\)?\.?\s*$|,?\s*\b(?:born|b\.|geb\.)\s*\d{4}\.?$"
 )
 # How a library heading's dates or RDA relator end: "1973-", "1892-1973", "author.".
 _HEADING_ENDS = frozenset("0123456789-–.)")
-_RELATORS = ("author", "autor", "auteur", "editor", "translator", "illustrator")
 _FULLER_FORM = re.compile(r"\s*\([^)]*\)")
 _NATIONALITY = re.compile(r"^\s*[\[【(（〔][^\]】)）〕]{1,4}[\]】)）〕]\s*")  # "[英] 菲利普·高夫"
 _BY_PREFIX = re.compile(
