@@ -176,7 +176,6 @@ _FOLD_WORD = re.compile(r"[^\W_]+")
 _ASCII_NON_WORD = str.maketrans({c: " " for c in map(chr, range(128)) if not c.isalnum()})
 
 
-@functools.lru_cache(maxsize=1 << 16)
 def without_accents(text: str) -> str:
     """``text`` without its combining accents, for matching spellings that drop them.
 
@@ -186,6 +185,7 @@ def without_accents(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def fold(text: str) -> str:
     """A comparison key: casefolded, punctuation and spacing removed.
 

@@ -374,12 +374,13 @@ def _detail_cells(text: str, source: SourceName) -> Iterator[Candidate]:
             yield Candidate("pages", cell, source)
 
 
+_SECTION_LABELS = DESCRIPTION_LABELS | EXCERPT_LABELS
 # "Label: " inside a run of text: one to four words, the first capitalised, and the
 # colon right after them (an ISBD " : " between place and publisher is no label).
 _RUN_LABEL = re.compile(r"(?:^|(?<=\s))([A-Z][^\s:]*(?: [^\s:]+){0,3}):(?=\s)")
 
 
-def _row_labels(text: str) -> list[tuple[int, int, str]]:
+def _row_labels(text: str) -> tuple[tuple[int, int, str], ...]:
     """The rows of a record that ran together into ``text``: (label start, value start, label) each.
 
     At each colon the longest of the words before it that is a known label (a field's
@@ -389,19 +390,19 @@ def _row_labels(text: str) -> list[tuple[int, int, str]]:
     >>> [label for *_, label in _row_labels("Edition: First. Publisher: Milkweed, 2015 ISBN: 9781571313560")]
     ['Edition', 'Publisher', 'ISBN']
     >>> _row_labels("He said: no. She said: yes. They said: maybe.")
-    []
+    ()
     """
     if text.count(": ") < 3:
-        return []
+        return ()
     rows: list[tuple[int, int, str]] = []
     for match in _RUN_LABEL.finditer(text):  # (one to four words before each colon)
         words = match.group(1).split(" ")
         tails = [" ".join(words[-n:]) for n in range(len(words), 0, -1)]
-        label = next((t for t in tails if field_for_label(t) or _section_kind(Block(t))), match.group(1))
+        label = next((t for t in tails if field_for_label(t) or fold(t) in _SECTION_LABELS), match.group(1))
         rows.append((match.end(1) - len(label), match.end() + 1, label))
     if len(rows) < 3 or sum(1 for *_, label in rows if field_for_label(label)) < 2:
-        return []
-    return rows
+        return ()
+    return tuple(rows)
 
 
 def _run_on_labels(text: str, source: SourceName) -> Iterator[Candidate]:
